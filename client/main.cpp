@@ -1,0 +1,240 @@
+// leancache: the stateless client of leancached. It parses the command line, forwards the
+// request (with the relevant environment) over the daemon's Unix socket, and prints what comes
+// back. It hashes nothing and opens no project file.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "client/cli/command_line.h"
+#include "client/connect/daemon_connection.h"
+#include "client/render/event_renderer.h"
+#include "leancache/v1/cache.grpc.pb.h"
+#include "leancache/v1/endpoint.h"
+#include "nlohmann/json.hpp"
+
+namespace {
+
+using leancache::cli::CommandLine;
+
+// Environment variables the daemon needs to act for this client (never its own environment).
+bool Forwarded(const std::string& name) {
+  static const char* kPrefixes[] = {"MATHLIB_", "LEAN_", "LEANCACHE_"};
+  for (const char* p : kPrefixes) {
+    if (name.rfind(p, 0) == 0) return true;
+  }
+  static const char* kNames[] = {"XDG_CACHE_HOME", "XDG_CONFIG_HOME", "HOME", "HOMEDRIVE",
+                                 "HOMEPATH", "TERM", "RCLONE_S3_PROVIDER"};
+  for (const char* n : kNames) {
+    if (name == n) return true;
+  }
+  return false;
+}
+
+void FillInvocation(const CommandLine& cl, leancache::v1::Invocation* inv) {
+  inv->set_project_root(cl.project_dir);
+  inv->set_json(cl.json);
+  std::error_code ec;
+  inv->set_client_cwd(std::filesystem::current_path(ec).string());
+  for (const auto& a : cl.args) inv->add_args(a);
+  for (const auto& [k, v] : cl.options) (*inv->mutable_options())[k] = v;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string entry(*e);
+    auto eq = entry.find('=');
+    if (eq == std::string::npos) continue;
+    std::string name = entry.substr(0, eq);
+    if (Forwarded(name)) (*inv->mutable_env())[name] = entry.substr(eq + 1);
+  }
+}
+
+leancache::connect::ConnectOptions ConnectOptionsFromEnv() {
+  leancache::connect::ConnectOptions options;
+  options.socket_path = leancache::api::ResolveSocketPathFromEnvironment();
+  const char* no_autostart = std::getenv("LEANCACHE_NO_AUTOSTART");
+  options.autostart = !(no_autostart != nullptr && std::string(no_autostart) == "1");
+  if (const char* bin = std::getenv("LEANCACHE_DAEMON_BINARY")) options.daemon_binary = bin;
+  return options;
+}
+
+// SIGINT/SIGTERM cancel the request in flight (the daemon stops its work for us) instead of
+// killing the client mid-stream.
+class CancelOnSignal {
+ public:
+  explicit CancelOnSignal(grpc::ClientContext* context) : context_(context) {
+    thread_ = std::thread([this] {
+      sigset_t set;
+      sigemptyset(&set);
+      sigaddset(&set, SIGINT);
+      sigaddset(&set, SIGTERM);
+      sigaddset(&set, SIGUSR1);
+      int sig = 0;
+      sigwait(&set, &sig);
+      if (sig != SIGUSR1) {
+        cancelled_ = true;
+        context_->TryCancel();
+      }
+    });
+  }
+  ~CancelOnSignal() {
+    pthread_kill(thread_.native_handle(), SIGUSR1);
+    thread_.join();
+  }
+  bool cancelled() const { return cancelled_; }
+
+ private:
+  grpc::ClientContext* context_;
+  std::thread thread_;
+  std::atomic<bool> cancelled_{false};
+};
+
+using StreamMethod = std::unique_ptr<grpc::ClientReader<leancache::v1::Event>> (
+    leancache::v1::Cache::Stub::*)(grpc::ClientContext*, const leancache::v1::CommandRequest&);
+
+int RunStreamingCommand(const CommandLine& cl, StreamMethod method) {
+  std::string error;
+  auto channel = leancache::connect::ConnectToDaemon(ConnectOptionsFromEnv(), &error);
+  if (!channel) {
+    std::cerr << "leancache: " << error << "\n";
+    return 1;
+  }
+  auto stub = leancache::v1::Cache::NewStub(channel);
+  leancache::v1::CommandRequest request;
+  request.set_command(cl.command);
+  FillInvocation(cl, request.mutable_invocation());
+  grpc::ClientContext context;
+  leancache::render::EventRenderer renderer(cl.json, isatty(STDERR_FILENO) != 0);
+  CancelOnSignal cancel(&context);
+  auto reader = ((*stub).*method)(&context, request);
+  leancache::v1::Event event;
+  while (reader->Read(&event)) {
+    if (!renderer.Handle(event)) break;
+  }
+  grpc::Status status = reader->Finish();
+  if (cancel.cancelled()) {
+    std::cerr << "leancache: cancelled\n";
+    return 130;
+  }
+  return renderer.Finish(status.ok(), status.error_message());
+}
+
+int DaemonStatus(const CommandLine& cl) {
+  auto options = ConnectOptionsFromEnv();
+  auto channel = leancache::connect::ProbeDaemon(options.socket_path);
+  if (!channel) {
+    std::cerr << "leancached is not running on " << options.socket_path << "\n";
+    return 1;
+  }
+  auto stub = leancache::v1::Cache::NewStub(channel);
+  grpc::ClientContext context;
+  leancache::v1::StatusReply reply;
+  grpc::Status status = stub->Status(&context, leancache::v1::StatusRequest(), &reply);
+  if (!status.ok()) {
+    std::cerr << "leancache: status failed: " << status.error_message() << "\n";
+    return 1;
+  }
+  if (cl.json) {
+    nlohmann::json doc = {{"version", reply.version()},
+                          {"pid", reply.pid()},
+                          {"uptime_seconds", reply.uptime_seconds()},
+                          {"socket", reply.socket()},
+                          {"cache_dir", reply.cache_dir()},
+                          {"state_dir", reply.state_dir()},
+                          {"requests_served", reply.requests_served()},
+                          {"active_requests", reply.active_requests()},
+                          {"index",
+                           {{"path", reply.index().path()},
+                            {"files", reply.index().files()},
+                            {"blobs", reply.index().blobs()},
+                            {"blob_bytes", reply.index().blob_bytes()},
+                            {"projects", reply.index().projects()},
+                            {"map_size", reply.index().map_size()}}}};
+    std::cout << doc.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "leancached " << reply.version() << " running\n"
+            << "  pid:       " << reply.pid() << "\n"
+            << "  uptime:    " << static_cast<long>(reply.uptime_seconds()) << " s\n"
+            << "  socket:    " << reply.socket() << "\n"
+            << "  cache dir: " << reply.cache_dir() << "\n"
+            << "  state dir: " << reply.state_dir() << "\n"
+            << "  requests:  " << reply.requests_served() << " served, " << reply.active_requests()
+            << " active\n"
+            << "  index:     " << reply.index().path() << ": " << reply.index().files() << " files, "
+            << reply.index().blobs() << " archives (" << reply.index().blob_bytes() << " bytes), "
+            << reply.index().projects() << " projects\n";
+  return 0;
+}
+
+int DaemonStop() {
+  auto options = ConnectOptionsFromEnv();
+  auto channel = leancache::connect::ProbeDaemon(options.socket_path);
+  if (!channel) {
+    std::cout << "leancached is not running on " << options.socket_path << "\n";
+    return 0;
+  }
+  auto stub = leancache::v1::Cache::NewStub(channel);
+  grpc::ClientContext context;
+  leancache::v1::ShutdownReply reply;
+  grpc::Status status = stub->Shutdown(&context, leancache::v1::ShutdownRequest(), &reply);
+  if (!status.ok()) {
+    std::cerr << "leancache: stop failed: " << status.error_message() << "\n";
+    return 1;
+  }
+  // The daemon removes its socket once it has stopped listening.
+  for (int i = 0; i < 300; ++i) {
+    struct stat st {};
+    if (::stat(options.socket_path.c_str(), &st) != 0) {
+      std::cout << "leancached stopped\n";
+      return 0;
+    }
+    usleep(50 * 1000);
+  }
+  std::cerr << "leancache: leancached did not stop within 15 s\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Block the signals we handle before gRPC creates any thread.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string error;
+  auto cl = leancache::cli::ParseCommandLine(args, &error);
+  if (!cl) {
+    std::cerr << error << "\n";
+    return 1;
+  }
+  if (cl->version) {
+    std::cout << "leancache " << LEANCACHE_VERSION << "\n";
+    return 0;
+  }
+  if (cl->help || cl->command.empty()) {
+    std::cout << leancache::cli::HelpText();
+    return 0;
+  }
+  using Stub = leancache::v1::Cache::Stub;
+  if (cl->command == "daemon") {
+    std::string sub = cl->args.empty() ? "" : cl->args[0];
+    if (sub == "status") return DaemonStatus(*cl);
+    if (sub == "stop") return DaemonStop();
+    std::cerr << "Usage: leancache daemon status|stop\n";
+    return 1;
+  }
+  if (cl->command == "hash") return RunStreamingCommand(*cl, &Stub::Hash);
+  if (cl->command == "lookup") return RunStreamingCommand(*cl, &Stub::Lookup);
+  std::cerr << "Unknown command '" << cl->command << "'\n" << leancache::cli::HelpText();
+  return 1;
+}

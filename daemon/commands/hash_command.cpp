@@ -1,0 +1,28 @@
+#include "daemon/commands/hash_command.h"
+
+#include "absl/strings/str_format.h"
+#include "daemon/commands/project_keys.h"
+
+namespace leancache::commands {
+
+void RunHash(const service::DaemonState& state, const v1::CommandRequest& request,
+             service::EventSink& sink) {
+  auto project = ComputeProjectKeys(state, request, sink);
+  if (!project) return;
+  v1::Event event;
+  auto* result = event.mutable_hash();
+  result->set_root_hash(project->keys.root_hash);
+  result->set_root_hash_generation(static_cast<uint32_t>(project->keys.generation));
+  result->set_mathlib_dir(project->workspace->mathlib_dir().string());
+  for (const auto& [module, entry] : project->scope) {  // std::map: sorted by module name
+    auto* key = result->add_keys();
+    key->set_module(module);
+    key->set_key(entry.key);
+    key->set_hash16(absl::StrFormat("%016x", entry.key));
+    key->set_source_path(entry.source.string());
+  }
+  sink.Send(event);
+  sink.Done(0);
+}
+
+}  // namespace leancache::commands

@@ -1,0 +1,55 @@
+#include "daemon/commands/lookup_command.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "common/keys/archive_name.h"
+#include "common/ltar/comments.h"
+#include "daemon/commands/project_keys.h"
+
+namespace leancache::commands {
+
+void RunLookup(const service::DaemonState& state, const v1::CommandRequest& request,
+               service::EventSink& sink) {
+  auto project = ComputeProjectKeys(state, request, sink);
+  if (!project) return;
+  std::vector<std::string> roots = project->roots;
+  if (roots.empty()) roots.push_back("Mathlib");
+  int exit_code = 0;
+  v1::Event event;
+  auto* result = event.mutable_lookup();
+  for (const auto& module : roots) {
+    auto it = project->keys.modules.find(module);
+    if (it == project->keys.modules.end()) {
+      sink.Err(absl::StrCat(module, " is not covered by the olean cache."));
+      exit_code = 1;
+      continue;
+    }
+    std::filesystem::path archive = project->cache_dir / keys::ArchiveName(it->second.key);
+    sink.Out(absl::StrCat(module, ": ", archive.string()));
+    auto* entry = result->add_entries();
+    entry->set_module(module);
+    entry->set_archive_path(archive.string());
+    std::error_code ec;
+    if (!std::filesystem::exists(archive, ec)) {
+      sink.Err(absl::StrCat(archive.string(), " not found"));
+      exit_code = 1;
+      continue;
+    }
+    entry->set_present(true);
+    auto comments = ltar::ReadComments(archive);
+    if (!comments.ok()) {
+      sink.Err(std::string(comments.status().message()));
+      exit_code = 1;
+      continue;
+    }
+    for (const auto& line : *comments) {
+      sink.Out(absl::StrCat("  comment: ", line));
+      entry->add_comments(line);
+    }
+  }
+  sink.Send(event);
+  sink.Done(exit_code);
+}
+
+}  // namespace leancache::commands

@@ -1,0 +1,36 @@
+#pragma once
+// The hashing pass every project command starts with: open the workspace named by the request,
+// resolve the module arguments, and compute Mathlib cache keys through the daemon's memo (so
+// unchanged files are not read again).
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/keys/key_graph.h"
+#include "common/workspace/workspace.h"
+#include "daemon/commands/request_env.h"
+#include "daemon/service/daemon_state.h"
+#include "daemon/service/event_sink.h"
+
+namespace leancache::commands {
+
+struct ProjectKeys {
+  RequestEnv request;
+  std::optional<workspace::Workspace> workspace;
+  keys::KeyResult keys;
+  std::vector<std::string> roots;                          // modules named by ARGS (empty: none)
+  std::map<std::string, keys::ModuleEntry> scope;          // modules the command acts on
+  std::filesystem::path cache_dir;                         // CACHEDIR of this request
+};
+
+// Runs the hashing pass. The original's warnings go to the sink as they would to stdout. On
+// error the message is written to the sink, Done(1) is sent, and nullopt is returned.
+// `scope` is every hashed module without ARGS, or the closure of the ARGS roots with them.
+std::optional<ProjectKeys> ComputeProjectKeys(const service::DaemonState& state,
+                                              const v1::CommandRequest& request,
+                                              service::EventSink& sink);
+
+}  // namespace leancache::commands

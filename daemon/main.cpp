@@ -1,0 +1,183 @@
+// leancached: the leancache daemon. See README.md for the architecture.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
+#include "common/workspace/cache_dir.h"
+#include "daemon/server/daemon.h"
+#include "leancache/v1/endpoint.h"
+#include "spdlog/sinks/rotating_file_sink.h"
+#include "spdlog/sinks/stdout_color_sinks.h"
+#include "spdlog/spdlog.h"
+
+namespace {
+
+std::map<std::string, std::string> ProcessEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string entry(*e);
+    auto eq = entry.find('=');
+    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return env;
+}
+
+std::filesystem::path DefaultStateDir(const std::map<std::string, std::string>& env) {
+  auto get = [&](const char* k) {
+    auto it = env.find(k);
+    return it == env.end() ? std::string() : it->second;
+  };
+  if (std::string xdg = get("XDG_STATE_HOME"); !xdg.empty()) return std::filesystem::path(xdg) / "leancache";
+  if (std::string home = get("HOME"); !home.empty()) return std::filesystem::path(home) / ".local/state/leancache";
+  return std::filesystem::path("/tmp") / ("leancache-state-" + std::to_string(getuid()));
+}
+
+// Parses "90", "90s", "30m", "2h" into seconds; false on anything else.
+bool ParseDuration(const std::string& text, long* seconds) {
+  if (text.empty()) return false;
+  long unit = 1;
+  std::string digits = text;
+  switch (text.back()) {
+    case 's': unit = 1; digits.pop_back(); break;
+    case 'm': unit = 60; digits.pop_back(); break;
+    case 'h': unit = 3600; digits.pop_back(); break;
+    default: break;
+  }
+  long value = 0;
+  if (!absl::SimpleAtoi(digits, &value) || value < 0) return false;
+  *seconds = value * unit;
+  return true;
+}
+
+// Forks into the background. The parent waits until the child reports readiness (exit 0) or a
+// startup error (printed, exit 1), so `leancached && leancache ...` is race-free.
+int Daemonize(int* ready_fd) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    std::perror("leancached: pipe");
+    return 1;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    std::perror("leancached: fork");
+    return 1;
+  }
+  if (pid > 0) {
+    close(fds[1]);
+    std::string message;
+    char buf[512];
+    ssize_t n;
+    while ((n = read(fds[0], buf, sizeof buf)) > 0) message.append(buf, n);
+    if (message == "ok") return 0;
+    std::cerr << "leancached: " << (message.empty() ? "daemon exited during startup" : message) << "\n";
+    return 1;
+  }
+  close(fds[0]);
+  setsid();
+  int devnull = open("/dev/null", O_RDWR);
+  if (devnull >= 0) {
+    dup2(devnull, STDIN_FILENO);
+    dup2(devnull, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
+    if (devnull > STDERR_FILENO) close(devnull);
+  }
+  *ready_fd = fds[1];
+  return -1;  // continue as the daemon
+}
+
+void Report(int fd, const std::string& message) {
+  if (fd < 0) return;
+  if (write(fd, message.data(), message.size()) < 0) {
+    // The parent is gone; nothing else to tell.
+  }
+  close(fd);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto env = ProcessEnvironment();
+  CLI::App app{"leancached: the leancache daemon (Mathlib build-artifact cache)", "leancached"};
+  std::string socket_path = leancache::api::ResolveSocketPath(env, getuid());
+  std::string state_dir = DefaultStateDir(env).string();
+  std::string idle = "30m";
+  std::string log_level = "info";
+  std::string log_file;
+  bool foreground = false;
+  app.add_option("--socket", socket_path, "Unix socket to listen on")->capture_default_str();
+  app.add_option("--state-dir", state_dir, "Directory of the LMDB index")->capture_default_str();
+  app.add_option("--idle-timeout", idle, "Exit after this long unused (e.g. 90s, 30m, 2h; 0 = never)")
+      ->capture_default_str();
+  app.add_flag("--foreground", foreground, "Stay in the foreground and log to stderr");
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+  app.add_option("--log-file", log_file, "Log file (default: stderr in the foreground, else <state-dir>/leancached.log)");
+  app.set_version_flag("--version", std::string("leancached ") + LEANCACHE_VERSION);
+  CLI11_PARSE(app, argc, argv);
+
+  long idle_seconds = 0;
+  if (!ParseDuration(idle, &idle_seconds)) {
+    std::cerr << "leancached: invalid --idle-timeout '" << idle << "' (use e.g. 90s, 30m, 2h or 0)\n";
+    return 2;
+  }
+  if (!std::filesystem::path(socket_path).is_absolute()) {
+    socket_path = std::filesystem::absolute(socket_path).string();
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  if (ec) {
+    std::cerr << "leancached: cannot create state directory " << state_dir << ": " << ec.message() << "\n";
+    return 1;
+  }
+  chmod(state_dir.c_str(), 0700);
+
+  int ready_fd = -1;
+  if (!foreground) {
+    int rc = Daemonize(&ready_fd);
+    if (rc >= 0) return rc;
+    if (log_file.empty()) log_file = (std::filesystem::path(state_dir) / "leancached.log").string();
+  }
+  try {
+    std::shared_ptr<spdlog::logger> logger;
+    if (log_file.empty()) {
+      logger = spdlog::stderr_color_mt("leancached");
+    } else {
+      logger = spdlog::rotating_logger_mt("leancached", log_file, 8 << 20, 3);
+    }
+    logger->set_level(spdlog::level::from_str(log_level));
+    logger->flush_on(spdlog::level::info);
+    spdlog::set_default_logger(logger);
+  } catch (const spdlog::spdlog_ex& e) {
+    std::string msg = std::string("cannot open log ") + log_file + ": " + e.what();
+    if (ready_fd >= 0) Report(ready_fd, msg); else std::cerr << "leancached: " << msg << "\n";
+    return 1;
+  }
+
+  leancache::server::BlockShutdownSignals();
+  leancache::server::DaemonOptions options;
+  options.socket_path = socket_path;
+  options.state_dir = state_dir;
+  options.default_cache_dir = leancache::workspace::ResolveCacheDir(env);
+  options.idle_timeout = std::chrono::seconds(idle_seconds);
+  absl::Status status = leancache::server::RunDaemon(options, [&ready_fd] {
+    Report(ready_fd, "ok");
+    ready_fd = -1;
+  });
+  if (!status.ok()) {
+    std::string msg(status.message());
+    spdlog::error("{}", msg);
+    if (ready_fd >= 0) Report(ready_fd, msg); else if (foreground) std::cerr << "leancached: " << msg << "\n";
+    return 1;
+  }
+  return 0;
+}

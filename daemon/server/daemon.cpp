@@ -1,0 +1,130 @@
+#include "daemon/server/daemon.h"
+
+#include <signal.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <memory>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "daemon/index/index.h"
+#include "daemon/server/activity_tracker.h"
+#include "daemon/server/instance_lock.h"
+#include "daemon/server/peer_registry.h"
+#include "daemon/server/unix_listener.h"
+#include "daemon/service/cache_service.h"
+#include "leancache/v1/endpoint.h"
+#include "spdlog/spdlog.h"
+
+namespace leancache::server {
+namespace {
+
+// Max size of one request message: bad or hostile clients get RESOURCE_EXHAUSTED, not OOM.
+constexpr int kMaxMessageBytes = 16 << 20;
+
+// The listening socket: from systemd socket activation when one was passed, else our own.
+absl::StatusOr<std::unique_ptr<UnixListener>> OpenListener(const std::string& socket_path) {
+  int n = sd_listen_fds(/*unset_environment=*/1);
+  if (n > 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("systemd passed ", n, " sockets; leancached expects exactly one"));
+  }
+  if (n == 1) {
+    int fd = SD_LISTEN_FDS_START;
+    if (sd_is_socket_unix(fd, SOCK_STREAM, 1, nullptr, 0) <= 0) {
+      return absl::InvalidArgumentError("the socket passed by systemd is not a listening Unix stream socket");
+    }
+    spdlog::info("using the socket passed by systemd (fd {})", fd);
+    return UnixListener::Adopt(fd, socket_path);
+  }
+  return UnixListener::Bind(socket_path);
+}
+
+}  // namespace
+
+void BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>& on_ready) {
+  auto lock = InstanceLock::Acquire(api::InstanceLockPath(options.socket_path), options.socket_path);
+  if (!lock.ok()) return lock.status();
+
+  auto index = index::Index::Open(options.state_dir / "index");
+  if (!index.ok()) return index.status();
+  if ((*index)->rebuilt()) {
+    spdlog::warn("the index at {} was missing or damaged and has been recreated; archives are "
+                 "re-indexed from each cache directory on first use",
+                 (options.state_dir / "index").string());
+  }
+
+  ActivityTracker activity;
+  PeerRegistry peers;
+  std::atomic<bool> shutdown_requested{false};
+  service::DaemonState state;
+  state.socket_path = options.socket_path;
+  state.state_dir = options.state_dir;
+  state.default_cache_dir = options.default_cache_dir;
+  state.activity = &activity;
+  state.peers = &peers;
+  state.index = index->get();
+  state.request_shutdown = [&shutdown_requested] {
+    shutdown_requested = true;
+    ::kill(::getpid(), SIGTERM);  // wakes the sigtimedwait loop below
+  };
+  service::CacheService service(&state);
+
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&service);
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server) return absl::InternalError("failed to start the gRPC server");
+
+  auto listener = OpenListener(options.socket_path);
+  if (!listener.ok()) {
+    server->Shutdown();
+    return listener.status();
+  }
+  (*listener)->Start(server.get(), &peers, [&activity] { activity.Touch(); });
+  spdlog::info("leancached {} listening on {} (pid {})", LEANCACHE_VERSION, options.socket_path,
+               ::getpid());
+  sd_notify(0, "READY=1");
+  if (on_ready) on_ready();
+
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  while (true) {
+    timespec tick{1, 0};
+    int sig = sigtimedwait(&set, nullptr, &tick);
+    if (sig == SIGTERM || sig == SIGINT) {
+      spdlog::info(shutdown_requested ? "shutdown requested by a client"
+                                      : "received signal {}, shutting down", sig);
+      break;
+    }
+    if (sig == SIGHUP) continue;  // reserved for config reload
+    if (options.idle_timeout.count() > 0 && activity.IdleFor(options.idle_timeout)) {
+      spdlog::info("idle for {} s, exiting", options.idle_timeout.count());
+      break;
+    }
+  }
+  sd_notify(0, "STOPPING=1");
+  (*listener)->Stop();  // no new connections; the socket path disappears
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  server->Wait();
+  spdlog::info("leancached stopped");
+  return absl::OkStatus();
+}
+
+}  // namespace leancache::server

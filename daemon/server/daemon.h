@@ -1,0 +1,31 @@
+#pragma once
+// leancached's lifecycle: single-instance lock, index, gRPC server on the Unix socket (bound by
+// us or passed by systemd), readiness notification, signal handling, idle exit, graceful stop.
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace leancache::server {
+
+struct DaemonOptions {
+  std::string socket_path;
+  std::filesystem::path state_dir;          // holds the LMDB index
+  std::filesystem::path default_cache_dir;  // reported by Status
+  std::chrono::seconds idle_timeout{30 * 60};  // 0 = never exit when idle
+};
+
+// Runs the daemon until SIGTERM/SIGINT, a Shutdown RPC, or the idle timeout. `on_ready` is
+// called once the socket accepts connections (used to release a waiting parent process);
+// `on_failure` receives a startup error before Run returns it. Signals SIGTERM/SIGINT/SIGHUP
+// must already be blocked in every thread (call BlockShutdownSignals() first in main).
+absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>& on_ready);
+
+// Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (and threads it creates later) so
+// RunDaemon can wait for them synchronously. Call before any thread exists.
+void BlockShutdownSignals();
+
+}  // namespace leancache::server

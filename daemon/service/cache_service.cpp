@@ -1,0 +1,76 @@
+#include "daemon/service/cache_service.h"
+
+#include <unistd.h>
+
+#include "daemon/commands/hash_command.h"
+#include "daemon/commands/lookup_command.h"
+#include "daemon/index/index.h"
+#include "daemon/server/activity_tracker.h"
+#include "daemon/service/event_sink.h"
+#include "spdlog/spdlog.h"
+
+namespace leancache::service {
+namespace {
+
+using CommandFn = void (*)(const DaemonState&, const v1::CommandRequest&, EventSink&);
+
+// Runs one streaming command with activity tracking; any command that forgets to finish gets
+// a Done(1) so the client never waits for an exit code that will not come.
+grpc::Status RunCommand(DaemonState* state, grpc::ServerContext* context,
+                        const v1::CommandRequest* request, grpc::ServerWriter<v1::Event>* writer,
+                        CommandFn fn) {
+  server::ActivityTracker::Scope scope(state->activity);
+  EventSink sink(context, writer);
+  spdlog::debug("{} in {}", request->command(), request->invocation().project_root());
+  fn(*state, *request, sink);
+  if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by client");
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status CacheService::Status(grpc::ServerContext*, const v1::StatusRequest*,
+                                  v1::StatusReply* reply) {
+  server::ActivityTracker::Scope scope(state_->activity);
+  reply->set_version(LEANCACHE_VERSION);
+  reply->set_pid(::getpid());
+  reply->set_uptime_seconds(state_->activity->uptime_seconds());
+  reply->set_socket(state_->socket_path);
+  reply->set_cache_dir(state_->default_cache_dir.string());
+  reply->set_state_dir(state_->state_dir.string());
+  reply->set_requests_served(state_->activity->served());
+  reply->set_active_requests(state_->activity->active() - 1);  // not counting this one
+  if (state_->index != nullptr) {
+    auto stats = state_->index->Stats();
+    if (stats.ok()) {
+      auto* idx = reply->mutable_index();
+      idx->set_files(stats->files);
+      idx->set_blobs(stats->blobs);
+      idx->set_blob_bytes(stats->blob_bytes);
+      idx->set_projects(stats->projects);
+      idx->set_map_size(stats->map_size);
+      idx->set_path(stats->path);
+    } else {
+      spdlog::warn("index statistics unavailable: {}", stats.status().ToString());
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status CacheService::Shutdown(grpc::ServerContext*, const v1::ShutdownRequest*,
+                                    v1::ShutdownReply*) {
+  state_->request_shutdown();
+  return grpc::Status::OK;
+}
+
+grpc::Status CacheService::Hash(grpc::ServerContext* context, const v1::CommandRequest* request,
+                                grpc::ServerWriter<v1::Event>* writer) {
+  return RunCommand(state_, context, request, writer, &commands::RunHash);
+}
+
+grpc::Status CacheService::Lookup(grpc::ServerContext* context, const v1::CommandRequest* request,
+                                  grpc::ServerWriter<v1::Event>* writer) {
+  return RunCommand(state_, context, request, writer, &commands::RunLookup);
+}
+
+}  // namespace leancache::service

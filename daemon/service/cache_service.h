@@ -1,0 +1,27 @@
+#pragma once
+// The gRPC service: validates each request, marks it active, and hands it to the command that
+// implements it. One handler per RPC; the commands live in daemon/commands/.
+
+#include "daemon/service/daemon_state.h"
+#include "leancache/v1/cache.grpc.pb.h"
+
+namespace leancache::service {
+
+class CacheService final : public v1::Cache::Service {
+ public:
+  explicit CacheService(DaemonState* state) : state_(state) {}
+
+  grpc::Status Status(grpc::ServerContext* context, const v1::StatusRequest* request,
+                      v1::StatusReply* reply) override;
+  grpc::Status Shutdown(grpc::ServerContext* context, const v1::ShutdownRequest* request,
+                        v1::ShutdownReply* reply) override;
+  grpc::Status Hash(grpc::ServerContext* context, const v1::CommandRequest* request,
+                    grpc::ServerWriter<v1::Event>* writer) override;
+  grpc::Status Lookup(grpc::ServerContext* context, const v1::CommandRequest* request,
+                      grpc::ServerWriter<v1::Event>* writer) override;
+
+ private:
+  DaemonState* state_;
+};
+
+}  // namespace leancache::service

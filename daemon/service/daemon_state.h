@@ -1,0 +1,31 @@
+#pragma once
+// What every RPC handler may use: the daemon's identity, its long-lived components, and a way
+// to ask for a graceful shutdown. Owned by server::Daemon; handlers only borrow it.
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace leancache::index {
+class Index;
+}
+namespace leancache::server {
+class ActivityTracker;
+class PeerRegistry;
+}  // namespace leancache::server
+
+namespace leancache::service {
+
+struct DaemonState {
+  std::string socket_path;
+  std::filesystem::path state_dir;
+  // CACHEDIR resolved from the daemon's own environment, reported by Status only. Requests
+  // resolve CACHEDIR from the environment their client forwards.
+  std::filesystem::path default_cache_dir;
+  server::ActivityTracker* activity = nullptr;
+  server::PeerRegistry* peers = nullptr;
+  index::Index* index = nullptr;
+  std::function<void()> request_shutdown;
+};
+
+}  // namespace leancache::service

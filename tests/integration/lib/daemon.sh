@@ -1,0 +1,62 @@
+# Shared helpers for integration tests that run the real leancached and leancache binaries.
+# Source it, then call lc_setup. Everything lives in a private temp dir that is removed (and
+# every daemon started there stopped) when the script exits.
+
+set -euo pipefail
+
+: "${LEANCACHE_BINARY_DIR:?run through ctest, or set LEANCACHE_BINARY_DIR}"
+: "${LEANCACHE_SHARED_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)/shared}"
+
+LEANCACHE="$LEANCACHE_BINARY_DIR/client/leancache"
+LEANCACHED="$LEANCACHE_BINARY_DIR/daemon/leancached"
+LTAR="$LEANCACHE_BINARY_DIR/client/ltar"
+FIXTUREGEN="$LEANCACHE_BINARY_DIR/tests/tools/fixturegen/leancache-fixturegen"
+GRAPH="$LEANCACHE_SHARED_DIR/data/mathlib-import-graph.tsv"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok: $*"; }
+expect_eq() { [ "$1" == "$2" ] || fail "$3: expected '$2', got '$1'"; }
+expect_contains() { grep -qF -- "$2" <<<"$1" || fail "$3: '$2' not in output: $1"; }
+
+# Stops every daemon whose instance lock lives under $LC_TMP, then removes it.
+lc_cleanup() {
+  local status=$?
+  if [ -n "${LC_TMP:-}" ] && [ -d "$LC_TMP" ]; then
+    for lock in $(find "$LC_TMP" -name '*.sock.lock' 2>/dev/null); do
+      pid=$(head -c 16 "$lock" 2>/dev/null | tr -dc 0-9 || true)
+      [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    done
+    sleep 0.2
+    for lock in $(find "$LC_TMP" -name '*.sock.lock' 2>/dev/null); do
+      pid=$(head -c 16 "$lock" 2>/dev/null | tr -dc 0-9 || true)
+      [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
+    done
+    rm -rf "$LC_TMP"
+  fi
+  exit $status
+}
+
+lc_setup() {
+  LC_TMP=$(mktemp -d /tmp/lc-it.XXXXXX)
+  trap lc_cleanup EXIT
+  export LEANCACHE_SOCKET="$LC_TMP/run/leancached.sock"
+  export XDG_STATE_HOME="$LC_TMP/state"
+  export XDG_CONFIG_HOME="$LC_TMP/config"
+  export MATHLIB_CACHE_DIR="$LC_TMP/cache"
+  export LEANCACHE_DAEMON_BINARY="$LEANCACHED"
+  unset XDG_RUNTIME_DIR LEANCACHE_NO_AUTOSTART LEAN_SRC_PATH || true
+}
+
+# Starts a daemon on $LEANCACHE_SOCKET (extra args are passed on); returns once it is ready.
+lc_start_daemon() {
+  "$LEANCACHED" --socket "$LEANCACHE_SOCKET" --state-dir "$XDG_STATE_HOME/leancache" "$@"
+}
+
+lc_daemon_pid() { head -c 16 "$LEANCACHE_SOCKET.lock" 2>/dev/null | tr -dc 0-9; }
+
+# Writes a Mathlib-shaped workspace of about N modules into DIR.
+lc_fixture() {
+  local dir=$1 n=$2
+  shift 2
+  "$FIXTUREGEN" --graph "$GRAPH" --out "$dir" --limit "$n" "$@" >/dev/null
+}
