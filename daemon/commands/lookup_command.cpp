@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/keys/archive_name.h"
-#include "common/ltar/comments.h"
+#include "common/ltar/archive.h"
 #include "daemon/commands/project_keys.h"
 
 namespace leancache::commands {
@@ -37,13 +37,13 @@ void RunLookup(const service::DaemonState& state, const v1::CommandRequest& requ
       continue;
     }
     entry->set_present(true);
-    auto comments = ltar::ReadComments(archive);
-    if (!comments.ok()) {
-      sink.Err(std::string(comments.status().message()));
+    auto parsed = ltar::Archive::ReadFile(archive.string());
+    if (!parsed.ok()) {
+      sink.Err(std::string(parsed.status().message()));
       exit_code = 1;
       continue;
     }
-    for (const auto& line : *comments) {
+    for (const auto& line : parsed->comments()) {
       sink.Out(absl::StrCat("  comment: ", line));
       entry->add_comments(line);
     }

@@ -109,8 +109,11 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
     timespec tick{1, 0};
     int sig = sigtimedwait(&set, nullptr, &tick);
     if (sig == SIGTERM || sig == SIGINT) {
-      spdlog::info(shutdown_requested ? "shutdown requested by a client"
-                                      : "received signal {}, shutting down", sig);
+      if (shutdown_requested.load()) {
+        spdlog::info("shutdown requested by a client, shutting down");
+      } else {
+        spdlog::info("received signal {}, shutting down", sig);
+      }
       break;
     }
     if (sig == SIGHUP) continue;  // reserved for config reload
