@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -178,6 +179,11 @@ int DaemonStop() {
     return 0;
   }
   auto stub = leancache::v1::Cache::NewStub(channel);
+  leancache::v1::StatusReply daemon;
+  {
+    grpc::ClientContext context;
+    if (!stub->Status(&context, leancache::v1::StatusRequest(), &daemon).ok()) daemon.set_pid(0);
+  }
   grpc::ClientContext context;
   leancache::v1::ShutdownReply reply;
   grpc::Status status = stub->Shutdown(&context, leancache::v1::ShutdownRequest(), &reply);
@@ -185,10 +191,12 @@ int DaemonStop() {
     std::cerr << "leancache: stop failed: " << status.error_message() << "\n";
     return 1;
   }
-  // The daemon removes its socket once it has stopped listening.
+  // Stopped means the process is gone (or, for a daemon in another pid namespace, its socket).
   for (int i = 0; i < 300; ++i) {
     struct stat st {};
-    if (::stat(options.socket_path.c_str(), &st) != 0) {
+    bool gone = daemon.pid() > 0 ? (::kill(static_cast<pid_t>(daemon.pid()), 0) != 0 && errno == ESRCH)
+                                 : ::stat(options.socket_path.c_str(), &st) != 0;
+    if (gone) {
       std::cout << "leancached stopped\n";
       return 0;
     }

@@ -173,11 +173,16 @@ int main(int argc, char** argv) {
     Report(ready_fd, "ok");
     ready_fd = -1;
   });
+  int rc = 0;
   if (!status.ok()) {
     std::string msg(status.message());
     spdlog::error("{}", msg);
-    if (ready_fd >= 0) Report(ready_fd, msg); else if (foreground) std::cerr << "leancached: " << msg << "\n";
-    return 1;
+    if (ready_fd >= 0) Report(ready_fd, msg); else if (foreground && !log_file.empty()) std::cerr << "leancached: " << msg << "\n";
+    rc = 1;
   }
-  return 0;
+  // Everything of ours is closed and flushed by now. gRPC's global teardown in static
+  // destructors takes over a second; skip it so `daemon stop` and service restarts are prompt.
+  spdlog::shutdown();
+  std::fflush(nullptr);
+  std::_Exit(rc);
 }

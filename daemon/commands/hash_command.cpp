@@ -11,10 +11,11 @@ void RunHash(const service::DaemonState& state, const v1::CommandRequest& reques
   if (!project) return;
   v1::Event event;
   auto* result = event.mutable_hash();
-  result->set_root_hash(project->keys.root_hash);
-  result->set_root_hash_generation(static_cast<uint32_t>(project->keys.generation));
+  result->set_root_hash(project->keys->root_hash);
+  result->set_root_hash_generation(static_cast<uint32_t>(project->keys->generation));
   result->set_mathlib_dir(project->workspace->mathlib_dir().string());
-  for (const auto& [module, entry] : project->scope) {  // std::map: sorted by module name
+  for (const auto* item : project->scope) {  // sorted by module name
+    const auto& [module, entry] = *item;
     auto* key = result->add_keys();
     key->set_module(module);
     key->set_key(entry.key);

@@ -19,8 +19,8 @@ void RunLookup(const service::DaemonState& state, const v1::CommandRequest& requ
   v1::Event event;
   auto* result = event.mutable_lookup();
   for (const auto& module : roots) {
-    auto it = project->keys.modules.find(module);
-    if (it == project->keys.modules.end()) {
+    auto it = project->keys->modules.find(module);
+    if (it == project->keys->modules.end()) {
       sink.Err(absl::StrCat(module, " is not covered by the olean cache."));
       exit_code = 1;
       continue;

@@ -1,10 +1,14 @@
 #include "daemon/commands/project_keys.h"
 
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/keys/source_reader.h"
 #include "common/workspace/cache_dir.h"
 #include "common/workspace/module_args.h"
 #include "daemon/index/memo_source_reader.h"
+#include "daemon/keycache/project_key_cache.h"
 #include "spdlog/spdlog.h"
 
 namespace leancache::commands {
@@ -35,8 +39,6 @@ std::optional<ProjectKeys> ComputeProjectKeys(const service::DaemonState& state,
   if (!roots.ok()) return fail(std::string(roots.status().message()));
   out.roots = *roots;
 
-  keys::FileSourceReader disk;
-  index::MemoSourceReader memo(state.index, &disk);
   keys::RootHashOptions root_options;
   if (auto it = out.request.options.find("root-hash-generation"); it != out.request.options.end()) {
     uint64_t g = 0;
@@ -49,17 +51,35 @@ std::optional<ProjectKeys> ComputeProjectKeys(const service::DaemonState& state,
   if (auto it = out.request.options.find("githash"); it != out.request.options.end()) {
     root_options.githash = it->second;
   }
-  auto result = keys::ComputeKeys(*out.workspace, out.roots, memo, root_options);
-  if (auto flushed = memo.Flush(); !flushed.ok()) {
-    spdlog::warn("could not record file hashes in the index: {}", flushed.ToString());
+
+  keycache::CacheKey cache_key;
+  cache_key.project_root = out.request.project_root.string();
+  if (auto it = out.request.env.find("LEAN_SRC_PATH"); it != out.request.env.end()) {
+    cache_key.lean_src_path = it->second;
   }
-  if (!result.ok()) return fail(absl::StrCat("uncaught exception: ", result.status().message()));
-  out.keys = std::move(*result);
-  for (const auto& line : out.keys.stdout_lines) sink.Out(line);
+  cache_key.extra_roots = out.roots;
+  std::sort(cache_key.extra_roots.begin(), cache_key.extra_roots.end());
+  cache_key.options = absl::StrCat(root_options.generation ? absl::StrCat(*root_options.generation) : "-",
+                                   "/", root_options.githash.value_or("-"));
+  if (state.key_cache != nullptr) out.keys = state.key_cache->Lookup(cache_key);
+  if (!out.keys) {
+    keys::FileSourceReader disk;
+    index::MemoSourceReader memo(state.index, &disk);
+    auto result = keys::ComputeKeys(*out.workspace, out.roots, memo, root_options);
+    if (auto flushed = memo.Flush(); !flushed.ok()) {
+      spdlog::warn("could not record file hashes in the index: {}", flushed.ToString());
+    }
+    if (!result.ok()) return fail(absl::StrCat("uncaught exception: ", result.status().message()));
+    out.keys = std::make_shared<const keys::KeyResult>(std::move(*result));
+    if (state.key_cache != nullptr) state.key_cache->Store(cache_key, *out.workspace, out.keys);
+  }
+  for (const auto& line : out.keys->stdout_lines) sink.Out(line);
   if (out.roots.empty()) {
-    out.scope = out.keys.modules;
+    out.scope.reserve(out.keys->modules.size());
+    for (const auto& entry : out.keys->modules) out.scope.push_back(&entry);
   } else {
-    out.scope = keys::ClosureOf(out.keys, out.roots);
+    out.closure = keys::ClosureOf(*out.keys, out.roots);
+    for (const auto& entry : out.closure) out.scope.push_back(&entry);
   }
   return out;
 }

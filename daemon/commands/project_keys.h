@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,9 +21,11 @@ namespace leancache::commands {
 struct ProjectKeys {
   RequestEnv request;
   std::optional<workspace::Workspace> workspace;
-  keys::KeyResult keys;
+  std::shared_ptr<const keys::KeyResult> keys;             // possibly shared with the cache
   std::vector<std::string> roots;                          // modules named by ARGS (empty: none)
-  std::map<std::string, keys::ModuleEntry> scope;          // modules the command acts on
+  // Modules the command acts on, sorted by name, pointing into `keys` (or `closure`).
+  std::vector<const std::pair<const std::string, keys::ModuleEntry>*> scope;
+  std::map<std::string, keys::ModuleEntry> closure;        // storage for ARGS scopes
   std::filesystem::path cache_dir;                         // CACHEDIR of this request
 };
 

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/index/index.h"
+#include "daemon/keycache/project_key_cache.h"
 #include "daemon/server/activity_tracker.h"
 #include "daemon/server/instance_lock.h"
 #include "daemon/server/peer_registry.h"
@@ -56,6 +57,7 @@ void BlockShutdownSignals() {
 }
 
 absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>& on_ready) {
+  if (auto st = PrepareSocketDirectory(options.socket_path); !st.ok()) return st;
   auto lock = InstanceLock::Acquire(api::InstanceLockPath(options.socket_path), options.socket_path);
   if (!lock.ok()) return lock.status();
 
@@ -77,6 +79,8 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   state.activity = &activity;
   state.peers = &peers;
   state.index = index->get();
+  keycache::ProjectKeyCache key_cache;
+  state.key_cache = &key_cache;
   state.request_shutdown = [&shutdown_requested] {
     shutdown_requested = true;
     ::kill(::getpid(), SIGTERM);  // wakes the sigtimedwait loop below

@@ -25,8 +25,6 @@ absl::Status Errno(const std::string& what) {
   return absl::InternalError(absl::StrCat(what, ": ", std::strerror(errno)));
 }
 
-// Makes sure the socket's directory exists and is private. Directories we create get 0700; an
-// existing directory we own that is not a shared sticky one (like /tmp) is tightened to 0700.
 absl::Status PrepareDirectory(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::exists(dir, ec)) {
@@ -54,14 +52,17 @@ absl::Status PrepareDirectory(const std::filesystem::path& dir) {
 
 }  // namespace
 
+absl::Status PrepareSocketDirectory(const std::string& socket_path) {
+  return PrepareDirectory(std::filesystem::path(socket_path).parent_path());
+}
+
 absl::StatusOr<std::unique_ptr<UnixListener>> UnixListener::Bind(const std::string& socket_path) {
   sockaddr_un addr{};
   if (socket_path.size() >= sizeof(addr.sun_path)) {
     return absl::InvalidArgumentError(
         absl::StrCat("socket path too long (", socket_path.size(), " bytes): ", socket_path));
   }
-  std::filesystem::path path(socket_path);
-  if (auto st = PrepareDirectory(path.parent_path()); !st.ok()) return st;
+  if (auto st = PrepareSocketDirectory(socket_path); !st.ok()) return st;
 
   struct stat existing {};
   if (::lstat(socket_path.c_str(), &existing) == 0) {

@@ -18,6 +18,10 @@ class Server;
 
 namespace leancache::server {
 
+// Makes sure the socket's directory exists and is private: directories we create get 0700; an
+// existing directory we own that is not a shared sticky one (like /tmp) is tightened to 0700.
+absl::Status PrepareSocketDirectory(const std::string& socket_path);
+
 class UnixListener {
  public:
   // Creates the socket directory (0700 when we create or own it), removes a stale socket file

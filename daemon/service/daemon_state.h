@@ -9,6 +9,9 @@
 namespace leancache::index {
 class Index;
 }
+namespace leancache::keycache {
+class ProjectKeyCache;
+}
 namespace leancache::server {
 class ActivityTracker;
 class PeerRegistry;
@@ -25,6 +28,7 @@ struct DaemonState {
   server::ActivityTracker* activity = nullptr;
   server::PeerRegistry* peers = nullptr;
   index::Index* index = nullptr;
+  keycache::ProjectKeyCache* key_cache = nullptr;
   std::function<void()> request_shutdown;
 };
 
