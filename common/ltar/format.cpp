@@ -1,0 +1,39 @@
+#include "common/ltar/format.h"
+
+#include "absl/strings/str_format.h"
+
+namespace leancache::ltar {
+
+std::string_view MagicFor(ContainerVersion v) {
+  switch (v) {
+    case ContainerVersion::kV1:
+      return kMagicV1;
+    case ContainerVersion::kV2:
+      return kMagicV2;
+    case ContainerVersion::kV3:
+      break;
+  }
+  return kMagicV3;
+}
+
+std::string_view ModeName(Mode m) {
+  switch (m) {
+    case Mode::kZstd:
+      return "zstd";
+    case Mode::kLgz:
+      return "lgz";
+    case Mode::kHashPlain:
+      return "hash";
+    case Mode::kHashJson:
+      return "hash-json";
+    case Mode::kHashOutput:
+      return "hash-output";
+    case Mode::kLgzModule:
+      return "lgz-module";
+  }
+  return "?";
+}
+
+std::string Hex16(uint64_t v) { return absl::StrFormat("%016x", v); }
+
+}  // namespace leancache::ltar
