@@ -1,0 +1,69 @@
+#pragma once
+// The daemon's own settings file (not per-request): mirrors for `get`, host overrides and a few
+// daemon limits.
+//
+// Location: $XDG_CONFIG_HOME/leancache/config.json, else $HOME/.config/leancache/config.json.
+// Format (every key optional; unknown top-level keys are kept in `extra` for other components):
+//   {
+//     "mirrors": [ {"url": "https://mirror.example/mathlib", "mode": "prepend"} ],
+//     "hosts": { "public": "https://cache.mathlib.org",
+//                "containers": "https://lakecache.blob.core.windows.net" },
+//     "max_parallel_downloads": 32,
+//     "cache_size_cap_bytes": "50G"        // or a plain integer; 0 = no cap
+//   }
+// A mirror serves the flat layout `{url}/f/{hash16}.ltar`. mode: "prepend" (tried before the
+// normal chain; the default), "append" (tried after it) or "replace" (the replace mirrors are the
+// whole chain instead of the environment/repo-based rounds).
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
+
+namespace leancache::sources {
+
+enum class MirrorMode { kPrepend, kAppend, kReplace };
+
+struct Mirror {
+  std::string url;  // http(s):// or file:// base URL, trailing '/' stripped
+  MirrorMode mode = MirrorMode::kPrepend;
+};
+
+struct Config {
+  static constexpr std::string_view kDefaultPublicHost = "https://cache.mathlib.org";
+  static constexpr std::string_view kDefaultContainerHost =
+      "https://lakecache.blob.core.windows.net";
+
+  std::vector<Mirror> mirrors;  // in file order
+  // Host of the `master` container (the public cache resolver, Sept 2026 ->).
+  std::string public_host{kDefaultPublicHost};
+  // Host of every other container (forks, nightly-testing, pr-toolchain-tests, legacy).
+  std::string container_host{kDefaultContainerHost};
+  uint32_t max_parallel_downloads = 32;  // 1..1024
+  uint64_t cache_size_cap_bytes = 0;     // 0 = unlimited
+  nlohmann::json extra = nlohmann::json::object();  // unknown top-level keys, untouched
+
+  std::filesystem::path source;  // the file it came from; empty for defaults
+};
+
+// The config file path for the environment `env` (pass the daemon's own environment here): see
+// above. Errors: NotFound when neither XDG_CONFIG_HOME nor HOME is set (non-empty).
+absl::StatusOr<std::filesystem::path> ConfigFilePath(const std::map<std::string, std::string>& env);
+
+// Parses the JSON text of a config file. `path` only names the file in errors, which are
+// InvalidArgument "{path}: …" (bad JSON, wrong types, bad mirror mode/URL, out-of-range numbers).
+absl::StatusOr<Config> ParseConfig(std::string_view json_text, const std::filesystem::path& path);
+
+// Loads `path`. A missing file gives the defaults (`source` empty); an unreadable or invalid file
+// is an error naming it.
+absl::StatusOr<Config> LoadConfig(const std::filesystem::path& path);
+
+// "prepend" | "append" | "replace".
+std::string_view MirrorModeName(MirrorMode mode);
+
+}  // namespace leancache::sources

@@ -1,0 +1,18 @@
+#pragma once
+// Classification of HTTP status codes returned by cache hosts (spec mathlib-cache.md §5.3, §7.1).
+
+namespace leancache::sources {
+
+// Whether a download answered with `status` is a cache miss (the file is simply not there) rather
+// than a failure. 404 is always a miss; 403 is a miss only for the `legacy` container (Azure
+// answers 403 for a missing blob there); 200, 401, 500, ... are never misses.
+bool IsMissStatus(int status, bool forbidden_is_miss);
+
+// Whether an upload that did not ask to overwrite (`If-None-Match: *`) was refused because the
+// object already exists: 409 or 412. 201, 404, 500, ... are not.
+bool IsAlreadyPresentStatus(int status);
+
+// Whether `status` delivered the file (200 or 201).
+bool IsDeliveredStatus(int status);
+
+}  // namespace leancache::sources
