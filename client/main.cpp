@@ -243,6 +243,12 @@ int main(int argc, char** argv) {
   }
   if (cl->command == "hash") return RunStreamingCommand(*cl, &Stub::Hash);
   if (cl->command == "lookup") return RunStreamingCommand(*cl, &Stub::Lookup);
+  if (cl->command == "get" || cl->command == "get!" || cl->command == "get-") {
+    return RunStreamingCommand(*cl, &Stub::Get);
+  }
+  if (cl->command == "unpack" || cl->command == "unpack!") {
+    return RunStreamingCommand(*cl, &Stub::Unpack);
+  }
   std::cerr << "Unknown command '" << cl->command << "'\n" << leancache::cli::HelpText();
   return 1;
 }

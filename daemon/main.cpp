@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "common/workspace/cache_dir.h"
 #include "daemon/server/daemon.h"
+#include "daemon/sources/config.h"
 #include "leancache/v1/endpoint.h"
 #include "spdlog/sinks/rotating_file_sink.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
@@ -169,6 +170,7 @@ int main(int argc, char** argv) {
   options.state_dir = state_dir;
   options.default_cache_dir = leancache::workspace::ResolveCacheDir(env);
   options.idle_timeout = std::chrono::seconds(idle_seconds);
+  if (auto config = leancache::sources::ConfigFilePath(env); config.ok()) options.config_path = *config;
   absl::Status status = leancache::server::RunDaemon(options, [&ready_fd] {
     Report(ready_fd, "ok");
     ready_fd = -1;

@@ -5,11 +5,14 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <algorithm>
 #include <memory>
+#include <thread>
 
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/get/unpack_pool.h"
 #include "daemon/index/index.h"
 #include "daemon/keycache/project_key_cache.h"
 #include "daemon/server/activity_tracker.h"
@@ -17,6 +20,9 @@
 #include "daemon/server/peer_registry.h"
 #include "daemon/server/unix_listener.h"
 #include "daemon/service/cache_service.h"
+#include "daemon/sources/config.h"
+#include "daemon/transfer/fetch_group.h"
+#include "daemon/transfer/transport.h"
 #include "leancache/v1/endpoint.h"
 #include "spdlog/spdlog.h"
 
@@ -69,6 +75,19 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
                  (options.state_dir / "index").string());
   }
 
+  sources::Config config;
+  if (!options.config_path.empty()) {
+    auto loaded = sources::LoadConfig(options.config_path);
+    if (!loaded.ok()) return loaded.status();
+    config = std::move(*loaded);
+  }
+  transfer::TransportOptions transport_options;
+  transport_options.max_concurrent = static_cast<int>(config.max_parallel_downloads);
+  auto transport = transfer::Transport::Create(transport_options);
+  if (!transport.ok()) return transport.status();
+  transfer::FetchGroup fetches(**transport);
+  get::UnpackPool unpack_pool(std::max(2u, std::thread::hardware_concurrency()));
+
   ActivityTracker activity;
   PeerRegistry peers;
   std::atomic<bool> shutdown_requested{false};
@@ -81,6 +100,10 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   state.index = index->get();
   keycache::ProjectKeyCache key_cache;
   state.key_cache = &key_cache;
+  state.config = &config;
+  state.transport = transport->get();
+  state.fetches = &fetches;
+  state.unpack_pool = &unpack_pool;
   state.request_shutdown = [&shutdown_requested] {
     shutdown_requested = true;
     ::kill(::getpid(), SIGTERM);  // wakes the sigtimedwait loop below
@@ -130,6 +153,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   (*listener)->Stop();  // no new connections; the socket path disappears
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   server->Wait();
+  (*transport)->Shutdown();
   spdlog::info("leancached stopped");
   return absl::OkStatus();
 }

@@ -16,6 +16,7 @@ struct DaemonOptions {
   std::filesystem::path state_dir;          // holds the LMDB index
   std::filesystem::path default_cache_dir;  // reported by Status
   std::chrono::seconds idle_timeout{30 * 60};  // 0 = never exit when idle
+  std::filesystem::path config_path;         // config.json; empty or missing = defaults
 };
 
 // Runs the daemon until SIGTERM/SIGINT, a Shutdown RPC, or the idle timeout. `on_ready` is

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "daemon/commands/get_command.h"
 #include "daemon/commands/hash_command.h"
 #include "daemon/commands/lookup_command.h"
 #include "daemon/index/index.h"
@@ -71,6 +72,16 @@ grpc::Status CacheService::Hash(grpc::ServerContext* context, const v1::CommandR
 grpc::Status CacheService::Lookup(grpc::ServerContext* context, const v1::CommandRequest* request,
                                   grpc::ServerWriter<v1::Event>* writer) {
   return RunCommand(state_, context, request, writer, &commands::RunLookup);
+}
+
+grpc::Status CacheService::Get(grpc::ServerContext* context, const v1::CommandRequest* request,
+                               grpc::ServerWriter<v1::Event>* writer) {
+  return RunCommand(state_, context, request, writer, &commands::RunGet);
+}
+
+grpc::Status CacheService::Unpack(grpc::ServerContext* context, const v1::CommandRequest* request,
+                                  grpc::ServerWriter<v1::Event>* writer) {
+  return RunCommand(state_, context, request, writer, &commands::RunUnpack);
 }
 
 }  // namespace leancache::service

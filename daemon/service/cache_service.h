@@ -19,6 +19,10 @@ class CacheService final : public v1::Cache::Service {
                     grpc::ServerWriter<v1::Event>* writer) override;
   grpc::Status Lookup(grpc::ServerContext* context, const v1::CommandRequest* request,
                       grpc::ServerWriter<v1::Event>* writer) override;
+  grpc::Status Get(grpc::ServerContext* context, const v1::CommandRequest* request,
+                   grpc::ServerWriter<v1::Event>* writer) override;
+  grpc::Status Unpack(grpc::ServerContext* context, const v1::CommandRequest* request,
+                      grpc::ServerWriter<v1::Event>* writer) override;
 
  private:
   DaemonState* state_;

@@ -9,6 +9,16 @@
 namespace leancache::index {
 class Index;
 }
+namespace leancache::get {
+class UnpackPool;
+}
+namespace leancache::sources {
+struct Config;
+}
+namespace leancache::transfer {
+class Transport;
+class FetchGroup;
+}  // namespace leancache::transfer
 namespace leancache::keycache {
 class ProjectKeyCache;
 }
@@ -29,6 +39,10 @@ struct DaemonState {
   server::PeerRegistry* peers = nullptr;
   index::Index* index = nullptr;
   keycache::ProjectKeyCache* key_cache = nullptr;
+  const sources::Config* config = nullptr;    // the daemon's config file
+  transfer::Transport* transport = nullptr;   // one connection pool for every request
+  transfer::FetchGroup* fetches = nullptr;    // single-flight downloads across requests
+  get::UnpackPool* unpack_pool = nullptr;
   std::function<void()> request_shutdown;
 };
 

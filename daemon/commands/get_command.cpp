@@ -1,0 +1,42 @@
+#include "daemon/commands/get_command.h"
+
+#include "absl/strings/str_cat.h"
+#include "daemon/commands/project_keys.h"
+#include "daemon/get/get_job.h"
+
+namespace leancache::commands {
+
+void RunGet(const service::DaemonState& state, const v1::CommandRequest& request,
+            service::EventSink& sink) {
+  get::GetFlags flags;
+  const std::string& word = request.command();
+  if (word == "get!") {
+    flags.force_download = flags.force_unpack = true;
+  } else if (word == "get-") {
+    flags.unpack = false;
+  } else if (word != "get") {
+    sink.Err(absl::StrCat("Unknown command '", word, "'"));
+    return sink.Done(1);
+  }
+  auto project = ComputeProjectKeys(state, request, sink);
+  if (!project) return;
+  get::RunGetJob(state, *project, flags, sink);
+}
+
+void RunUnpack(const service::DaemonState& state, const v1::CommandRequest& request,
+               service::EventSink& sink) {
+  get::GetFlags flags;
+  flags.download = false;
+  const std::string& word = request.command();
+  if (word == "unpack!") {
+    flags.force_unpack = true;
+  } else if (word != "unpack") {
+    sink.Err(absl::StrCat("Unknown command '", word, "'"));
+    return sink.Done(1);
+  }
+  auto project = ComputeProjectKeys(state, request, sink);
+  if (!project) return;
+  get::RunGetJob(state, *project, flags, sink);
+}
+
+}  // namespace leancache::commands

@@ -1,0 +1,348 @@
+#include "daemon/get/get_job.h"
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/keys/archive_name.h"
+#include "common/ltar/archive.h"
+#include "common/ltar/unpacker.h"
+#include "daemon/get/downstream_checks.h"
+#include "daemon/get/unpack_plan.h"
+#include "daemon/get/unpack_pool.h"
+#include "daemon/sources/get_sources.h"
+#include "daemon/store/blob_store.h"
+#include "daemon/transfer/fetch_group.h"
+#include "daemon/transfer/transport.h"
+#include "nlohmann/json.hpp"
+#include "spdlog/spdlog.h"
+
+namespace leancache::get {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Item {
+  std::string module;
+  const keys::ModuleEntry* entry;
+  uint64_t key;
+  std::string hash16;
+};
+
+// Counters shared with transport and unpack threads.
+struct JobState {
+  std::atomic<uint64_t> downloaded{0}, download_failed{0}, bytes{0};
+  std::atomic<uint64_t> unpacked{0}, unpack_failed{0}, unpack_pending{0};
+  std::mutex mu;
+  std::vector<std::string> errors;  // user-facing failure lines, reported at the end
+  void AddError(std::string line) {
+    std::lock_guard<std::mutex> lock(mu);
+    errors.push_back(std::move(line));
+  }
+};
+
+}  // namespace
+
+void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& project,
+               const GetFlags& flags, service::EventSink& sink) {
+  const auto started = Clock::now();
+  const auto& ws = *project.workspace;
+  const auto project_root = project.request.project_root;
+
+  if (flags.download) {
+    auto check = CheckDownstream(ws);
+    for (const auto& l : check.stdout_lines) sink.Out(l);
+    for (const auto& l : check.stderr_lines) sink.Err(l);
+    if (!check.ok) return sink.Done(1);
+  }
+
+  auto store = store::BlobStore::Open(project.cache_dir, state.index);
+  if (!store.ok()) {
+    sink.Err(absl::StrCat("uncaught exception: ", store.status().message()));
+    return sink.Done(1);
+  }
+  if (auto scan = (*store)->EnsureScanned(); !scan.ok()) {
+    spdlog::warn("scan of {} failed: {}", project.cache_dir.string(), scan.status().ToString());
+  }
+
+  std::vector<Item> items;
+  items.reserve(project.scope.size());
+  for (const auto* entry : project.scope) {
+    items.push_back({entry->first, &entry->second, entry->second.key,
+                     absl::StrFormat("%016x", entry->second.key)});
+  }
+  for (const auto& root : project.roots) {
+    if (!project.keys->modules.count(root)) sink.Out(absl::StrCat(root, " is not covered by the olean cache."));
+  }
+
+  auto previous_root = ReadRootHashRecord(project_root);
+  const bool root_changed = !previous_root || *previous_root != project.keys->root_hash;
+  const bool force_unpack = flags.force_unpack || (root_changed && flags.unpack);
+
+  auto job = std::make_shared<JobState>();
+  const std::filesystem::path mathlib_dir = ws.mathlib_dir();
+  auto* pool = state.unpack_pool;
+  auto unpack_one = [job, &store, &mathlib_dir, project_root](const Item& item) {
+    auto archive = (*store)->Path(item.key);
+    ltar::UnpackOptions options;
+    options.force = true;  // the skip decision was made by the planner
+    auto base = UnpackBase(*item.entry, project_root, mathlib_dir);
+    auto result = ltar::UnpackArchiveFile(archive.string(), {base.string()}, options);
+    if (result.ok()) {
+      job->unpacked++;
+    } else {
+      job->unpack_failed++;
+      // A damaged archive must not be served again: drop it so the next get re-downloads it.
+      (void)(*store)->Remove(item.key);
+      job->AddError(absl::StrCat(item.module, " (", archive.string(), "): ", result.status().message(),
+                                 "; archive removed"));
+    }
+  };
+  auto queue_unpack = [job, pool, unpack_one](const Item& item) {
+    job->unpack_pending++;
+    pool->Submit([job, unpack_one, item] {
+      unpack_one(item);
+      job->unpack_pending--;
+    });
+  };
+
+  // Archives already in CACHEDIR.
+  std::vector<const Item*> missing;
+  size_t already = 0, cached_to_unpack = 0;
+  std::vector<const Item*> to_unpack_now;
+  for (const auto& item : items) {
+    bool present = !flags.force_download && (*store)->Has(item.key);
+    if (!present) {
+      if (flags.download) missing.push_back(&item);
+      continue;
+    }
+    if (!flags.unpack) continue;
+    if (!force_unpack && AlreadyUnpacked((*store)->Path(item.key), *item.entry)) {
+      ++already;
+      continue;
+    }
+    to_unpack_now.push_back(&item);
+  }
+  cached_to_unpack = to_unpack_now.size();
+  if (flags.download && cached_to_unpack > 0) {
+    sink.Out(absl::StrCat("Decompressing ", cached_to_unpack, " already-cached file(s)",
+                          already > 0 ? absl::StrCat(" (", already, " already decompressed)") : ""));
+  } else if (!flags.download) {
+    if (cached_to_unpack == 0 && already > 0) {
+      sink.Out(absl::StrCat("Already decompressed ", already, " file(s)"));
+    } else if (cached_to_unpack == 0) {
+      sink.Out("No cache files to decompress");
+    } else {
+      sink.Out(absl::StrCat("Decompressing ", cached_to_unpack, " file(s)",
+                            already > 0 ? absl::StrCat(" (", already, " already decompressed)") : ""));
+    }
+  }
+  for (const auto* item : to_unpack_now) queue_unpack(*item);
+
+  // Downloads, round by round.
+  std::vector<const Item*> remaining = missing;
+  size_t total_to_fetch = missing.size();
+  bool cancelled = false;
+  std::set<const Item*> last_missed;  // still missing, and the last round answered 404
+  auto send_progress = [&](const char* phase) {
+    v1::Event event;
+    auto* p = event.mutable_progress();
+    p->set_phase(phase);
+    p->set_files_total(total_to_fetch);
+    p->set_files_ok(job->downloaded);
+    p->set_files_failed(job->download_failed);
+    p->set_files_done(job->downloaded + job->download_failed);
+    p->set_bytes_done(job->bytes);
+    double secs = std::chrono::duration<double>(Clock::now() - started).count();
+    p->set_bytes_per_second(secs > 0 ? job->bytes / secs : 0);
+    p->set_unpacked(job->unpacked);
+    p->set_unpack_failed(job->unpack_failed);
+    sink.Send(event);
+  };
+  if (flags.download && missing.empty()) sink.Out("No files to download");
+  if (flags.download && !missing.empty()) {
+    sources::GetSourcesRequest req;
+    req.mathlib_dir = mathlib_dir;
+    std::error_code ec;
+    req.is_mathlib_root = std::filesystem::exists(project_root / "Mathlib", ec);
+    req.options = project.request.options;
+    req.env = project.request.env;
+    auto chain = sources::ResolveGetSources(req, *state.config);
+    if (!chain.ok()) {
+      sink.Err(std::string(chain.status().message()));
+      return sink.Done(1);
+    }
+    for (const auto& m : chain->messages) {
+      if (m.stream == sources::Message::Stream::kStderr) sink.Err(m.text); else sink.Out(m.text);
+    }
+    for (const auto& round : chain->chain.rounds) {
+      if (remaining.empty() || cancelled) break;
+      sink.Out(round.AttemptMessage(remaining.size()));
+      struct Pending {
+        const Item* item;
+        std::shared_future<transfer::Result> result;
+      };
+      std::vector<Pending> pending;
+      for (const auto* item : remaining) {
+        if (!flags.force_download && (*store)->Has(item->key)) {  // fetched meanwhile by another request
+          job->downloaded++;
+          if (flags.unpack) queue_unpack(*item);
+          pending.push_back({item, {}});
+          continue;
+        }
+        auto temp = (*store)->TempPathFor(item->key);
+        if (!temp.ok()) {
+          job->download_failed++;
+          job->AddError(absl::StrCat(item->hash16, ".ltar: ", temp.status().message()));
+          continue;
+        }
+        transfer::GetRequest request;
+        request.url = round.FileUrl(item->hash16);
+        request.temp_path = temp->string();
+        request.forbidden_is_miss = round.forbidden_is_miss;
+        store::BlobStore* blob_store = store->get();
+        uint64_t key = item->key;
+        std::string origin = request.url;
+        bool started_fetch = false;
+        auto shared = state.fetches->Fetch(
+            absl::StrCat(project.cache_dir.string(), "/", item->hash16), request,
+            [blob_store, key, origin, temp = *temp](transfer::Result r) {
+              if (r.verdict != transfer::Verdict::kDelivered) return r;
+              auto parsed = ltar::Archive::ReadFile(temp.string());
+              if (!parsed.ok()) {
+                std::filesystem::remove(temp);
+                r.verdict = transfer::Verdict::kFailed;
+                r.error = absl::StrCat("not a valid archive: ", parsed.status().message());
+                return r;
+              }
+              auto adopted = blob_store->Adopt(temp, key, origin);
+              if (!adopted.ok()) {
+                r.verdict = transfer::Verdict::kFailed;
+                r.error = std::string(adopted.status().message());
+              }
+              return r;
+            },
+            nullptr, &started_fetch);
+        if (!started_fetch) std::filesystem::remove(*temp);
+        pending.push_back({item, shared});
+      }
+      std::vector<const Item*> next;
+      auto last_progress = Clock::now() - std::chrono::seconds(1);
+      for (auto& p : pending) {
+        if (!p.result.valid()) continue;
+        while (p.result.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+          if (sink.cancelled() && !cancelled) {
+            cancelled = true;
+            for (auto& q : pending) {
+              if (q.result.valid()) state.fetches->Cancel(absl::StrCat(project.cache_dir.string(), "/", q.item->hash16));
+            }
+          }
+          if (Clock::now() - last_progress > std::chrono::milliseconds(200)) {
+            send_progress("download");
+            last_progress = Clock::now();
+          }
+        }
+        const auto& r = p.result.get();
+        switch (r.verdict) {
+          case transfer::Verdict::kDelivered:
+            job->downloaded++;
+            job->bytes += r.bytes;
+            if (flags.unpack) queue_unpack(*p.item);
+            break;
+          case transfer::Verdict::kMiss:
+            next.push_back(p.item);
+            last_missed.insert(p.item);
+            break;
+          default:
+            job->download_failed++;
+            job->AddError(absl::StrCat(p.item->hash16, ".ltar: ", r.error.empty() ? transfer::VerdictName(r.verdict) : r.error));
+            next.push_back(p.item);
+            last_missed.erase(p.item);
+            break;
+        }
+      }
+      remaining = std::move(next);
+    }
+    send_progress("download");
+  }
+
+  // Drain the unpack pipeline.
+  auto last_progress = Clock::now();
+  while (job->unpack_pending.load() > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (Clock::now() - last_progress > std::chrono::milliseconds(200)) {
+      send_progress("unpack");
+      last_progress = Clock::now();
+    }
+  }
+  if (cancelled || sink.cancelled()) {
+    sink.Err("cancelled");
+    return sink.Done(130);
+  }
+
+  // Record what this project uses (for a safe `clean`) and when.
+  std::vector<uint64_t> used;
+  for (const auto& item : items) used.push_back(item.key);
+  (void)(*store)->AddUser(used, project_root.string());
+  (void)(*store)->Touch(used);
+
+  for (const auto& e : job->errors) sink.Err(e);
+  int exit_code = 0;
+  size_t misses = 0;
+  for (const auto* item : remaining) misses += last_missed.count(item);
+  if (flags.download && misses > 0) {
+    sink.Err("Warning: some files were not found in the cache.");
+    sink.Err("This usually means that your local checkout of mathlib4 has diverged from upstream.");
+    sink.Err("If you push your commits to a branch of the mathlib4 repository, CI will build the oleans and they will be available later.");
+    sink.Err("Alternatively, if you already have pushed your commits to a branch, this may mean the CI build has failed part-way through building.");
+  }
+  uint64_t unpacked = job->unpacked, unpack_failed = job->unpack_failed;
+  if (flags.unpack && flags.download) sink.Out(absl::StrCat("Decompressed ", unpacked, " file(s)"));
+  if (unpack_failed > 0) {
+    sink.Out(absl::StrCat(unpack_failed, " decompression(s) failed"));
+    exit_code = 1;
+  }
+  if (job->download_failed > 0) {
+    sink.Out(absl::StrCat(job->download_failed.load(), " download(s) failed"));
+    sink.Out(absl::StrCat("Downloading ", job->download_failed.load(), " files failed"));
+    exit_code = 1;
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+  if (exit_code == 0) {
+    if (flags.unpack && root_changed) {
+      if (auto st = WriteRootHashRecord(project_root, project.keys->root_hash); !st.ok()) {
+        sink.Err(absl::StrCat("warning: cannot record the root hash: ", st.message()));
+      }
+    }
+    if (!flags.download) {
+      if (cached_to_unpack > 0) {
+        sink.Out(absl::StrCat("Decompressed in ", ms, " ms"));
+        sink.Out("Completed successfully!");
+      }
+    } else if (flags.unpack) {
+      sink.Out(absl::StrCat("Completed successfully in ", ms, " ms!"));
+    } else {
+      sink.Out("Downloaded all files successfully!");
+    }
+  }
+  nlohmann::json summary = {{"modules", items.size()},
+                            {"missing_before", total_to_fetch},
+                            {"downloaded", job->downloaded.load()},
+                            {"download_failed", job->download_failed.load()},
+                            {"not_found", misses},
+                            {"bytes_downloaded", job->bytes.load()},
+                            {"unpacked", unpacked},
+                            {"unpack_failed", unpack_failed},
+                            {"already_unpacked", already},
+                            {"root_hash", absl::StrFormat("%016x", project.keys->root_hash)},
+                            {"milliseconds", ms},
+                            {"exit_code", exit_code}};
+  sink.Done(exit_code, summary.dump());
+}
+
+}  // namespace leancache::get

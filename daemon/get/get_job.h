@@ -1,0 +1,27 @@
+#pragma once
+// The `get` family and `unpack` (spec §5.1, §6.3, §6.4): plan which archives are missing and
+// which modules are stale, fetch the missing ones through the source chain (one transfer per key
+// however many requests want it), admit each arrival to the blob store only after it parsed,
+// unpack every archive as soon as it is available, stream progress, and finish with the
+// original's messages and exit code.
+
+#include <filesystem>
+
+#include "daemon/commands/project_keys.h"
+#include "daemon/service/daemon_state.h"
+#include "daemon/service/event_sink.h"
+
+namespace leancache::get {
+
+struct GetFlags {
+  bool download = true;        // false: `unpack`
+  bool force_download = false; // get!: ignore archives already in CACHEDIR
+  bool unpack = true;          // false: get-
+  bool force_unpack = false;   // get!, unpack!: skip the "already unpacked" test
+};
+
+// Runs the job for an already hashed project; always ends the stream with Done.
+void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& project,
+               const GetFlags& flags, service::EventSink& sink);
+
+}  // namespace leancache::get

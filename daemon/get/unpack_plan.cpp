@@ -1,0 +1,85 @@
+#include "daemon/get/unpack_plan.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "common/fs/atomic_file.h"
+#include "daemon/store/ltar_header.h"
+#include "nlohmann/json.hpp"
+
+namespace leancache::get {
+namespace {
+
+std::optional<std::string> ReadSmallFile(const std::filesystem::path& path, size_t limit) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string data(limit, '\0');
+  in.read(data.data(), static_cast<std::streamsize>(limit));
+  data.resize(static_cast<size_t>(in.gcount()));
+  return data;
+}
+
+}  // namespace
+
+std::filesystem::path UnpackBase(const keys::ModuleEntry& entry,
+                                 const std::filesystem::path& project_root,
+                                 const std::filesystem::path& mathlib_dir) {
+  if (entry.package_dir.lexically_normal() == mathlib_dir.lexically_normal()) return mathlib_dir;
+  return project_root;
+}
+
+bool AlreadyUnpacked(const std::filesystem::path& archive, const keys::ModuleEntry& entry) {
+  int fd = ::open(archive.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  auto header = store::ReadLtarHeader(fd, archive.string());
+  ::close(fd);
+  if (!header.ok()) return false;
+  auto trace = ReadSmallFile(
+      entry.package_dir / ".lake/build/lib/lean" / (entry.relative + ".trace"), 16 << 20);
+  if (!trace) return false;
+  auto json = nlohmann::json::parse(*trace, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object()) return false;
+  auto it = json.find("depHash");
+  if (it == json.end() || !it->is_string()) return false;
+  const std::string& hex = it->get_ref<const std::string&>();
+  if (hex.size() != 16) return false;
+  uint64_t value = 0;
+  if (!absl::SimpleHexAtoi(hex, &value)) return false;
+  return value == header->dep_hash;
+}
+
+std::filesystem::path RootHashRecordPath(const std::filesystem::path& project_root) {
+  return project_root / ".lake/build/.mathlib-cache-roothash";
+}
+
+std::optional<uint64_t> ReadRootHashRecord(const std::filesystem::path& project_root) {
+  auto text = ReadSmallFile(RootHashRecordPath(project_root), 64);
+  if (!text) return std::nullopt;
+  std::string trimmed(absl::StripAsciiWhitespace(*text));
+  uint64_t value = 0;
+  if (trimmed.size() != 16 || !absl::SimpleHexAtoi(trimmed, &value)) return std::nullopt;
+  return value;
+}
+
+absl::Status WriteRootHashRecord(const std::filesystem::path& project_root, uint64_t root_hash) {
+  auto path = RootHashRecordPath(project_root);
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) {
+    return absl::InternalError(
+        absl::StrCat("cannot create ", path.parent_path().string(), ": ", ec.message()));
+  }
+  auto file = fs::AtomicFile::Create(path.string());
+  if (!file.ok()) return file.status();
+  if (auto st = file->Write(absl::StrFormat("%016x\n", root_hash)); !st.ok()) return st;
+  return file->Commit();
+}
+
+}  // namespace leancache::get

@@ -1,0 +1,68 @@
+#include "daemon/store/ltar_header.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "common/fs/fd.h"
+
+namespace leancache::store {
+namespace {
+
+constexpr size_t kFixedBytes = 12;  // magic + depHash
+
+absl::Status Bad(std::string_view what, std::string_view detail) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(std::string(what), ": not an ltar archive (", std::string(detail), ")"));
+}
+
+}  // namespace
+
+absl::StatusOr<LtarHeader> ParseLtarHeader(std::string_view bytes, std::string_view what) {
+  if (bytes.empty()) return Bad(what, "empty file");
+  if (bytes.size() < kFixedBytes + 1) return Bad(what, absl::StrCat("truncated header, ", bytes.size(), " bytes"));
+  LtarHeader header;
+  std::string_view magic = bytes.substr(0, 4);
+  if (magic == "LTAR") {
+    header.version = 1;
+  } else if (magic == "LTR2") {
+    header.version = 2;
+  } else if (magic == "LTR3") {
+    header.version = 3;
+  } else {
+    return Bad(what, "bad magic");
+  }
+  for (int i = 0; i < 8; ++i) {
+    header.dep_hash |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[4 + i])) << (8 * i);
+  }
+  std::string_view rest = bytes.substr(kFixedBytes, kMaxTracePathBytes + 1);
+  size_t nul = rest.find('\0');
+  if (nul == std::string_view::npos) {
+    return Bad(what, rest.size() > kMaxTracePathBytes ? "trace path too long" : "truncated header");
+  }
+  if (nul == 0) return Bad(what, "empty trace path");
+  header.trace_path = std::string(rest.substr(0, nul));
+  return header;
+}
+
+absl::StatusOr<LtarHeader> ReadLtarHeader(int fd, std::string_view what) {
+  std::string buf(kFixedBytes + kMaxTracePathBytes + 1, '\0');
+  size_t have = 0;
+  while (have < buf.size()) {
+    ssize_t n = ::pread(fd, buf.data() + have, buf.size() - have, static_cast<off_t>(have));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fs::ErrnoError(errno, absl::StrCat("read ", std::string(what)));
+    }
+    if (n == 0) break;
+    have += static_cast<size_t>(n);
+    // Stop as soon as the trace path's terminator is in the buffer.
+    if (have > kFixedBytes && std::memchr(buf.data() + kFixedBytes, '\0', have - kFixedBytes)) break;
+  }
+  buf.resize(have);
+  return ParseLtarHeader(buf, what);
+}
+
+}  // namespace leancache::store
