@@ -1,0 +1,95 @@
+#pragma once
+// The values that go into and come out of the HTTP transport: one GET or PUT request, its
+// authentication, and the verdict. Plain data, no libcurl types (spec mathlib-cache.md §5.2/§5.3
+// verdicts, §7 uploads).
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace leancache::transfer {
+
+// Identifies one submitted transfer (for Cancel). 0 is never a valid id.
+using TransferId = std::uint64_t;
+
+// What happened to a transfer.
+enum class Verdict {
+  kDelivered,       // GET: 200/201, complete body, curl OK -> the temp file holds the body (fsynced).
+                    // PUT: 200/201/204 -> the server stored the body.
+  kMiss,            // GET: 404 (and 403 when GetRequest::forbidden_is_miss). Temp file removed.
+  kAlreadyPresent,  // PUT: 409/412 and PutRequest::conflict_is_already_present.
+  kFailed,          // anything else after the retries; Result::error says why. Temp file removed.
+  kCancelled,       // Cancel()/CancelAll()/shutdown. Temp file removed.
+};
+
+// Human-readable verdict name ("delivered", "miss", ...).
+const char* VerdictName(Verdict verdict);
+
+// AWS Signature V4 for S3-compatible stores (curl --aws-sigv4 + --user). The payload hash header
+// `x-amz-content-sha256` is always sent: the hex SHA-256 of the body, or UNSIGNED-PAYLOAD.
+struct AwsSigV4 {
+  std::string provider = "aws:amz:auto:s3";  // CURLOPT_AWS_SIGV4 "provider1:provider2:region:service"
+  std::string access_key_id;
+  std::string secret_access_key;  // secret
+  std::string session_token;      // secret; sent as x-amz-security-token when non-empty
+  bool unsigned_payload = false;  // true: x-amz-content-sha256: UNSIGNED-PAYLOAD
+};
+
+// Authentication for one request. Every string here is a secret: it is never logged, never put
+// in an error message, and scrubbed from curl's own error text.
+struct Auth {
+  std::string bearer_token;        // Authorization: Bearer (CURLOPT_XOAUTH2_BEARER)
+  std::optional<AwsSigV4> sigv4;   // mutually exclusive with bearer_token
+};
+
+// Progress of one transfer: bytes moved so far in the current attempt, and the expected total
+// (0 when unknown). Called on the transport thread, at most once per progress interval.
+using ProgressFn = std::function<void(std::uint64_t bytes_now, std::uint64_t bytes_total)>;
+
+// Download `url` into `temp_path`. The file is created (truncated if present) by the transport,
+// rewritten from scratch on each retry, fsynced on kDelivered and deleted on every other verdict.
+// The caller owns the name (e.g. a temp name inside CACHEDIR) and renames it after kDelivered.
+struct GetRequest {
+  std::string url;                   // may carry a SAS query string: it is never logged
+  std::string temp_path;
+  bool forbidden_is_miss = false;    // 403 counts as a miss (Mathlib's legacy container rule)
+  std::vector<std::string> headers;  // extra "Name: value" lines
+  Auth auth;
+  ProgressFn progress;
+};
+
+// Upload the file `source_path` to `url` with HTTP PUT.
+struct PutRequest {
+  std::string url;
+  std::string source_path;
+  std::vector<std::string> headers;          // e.g. "x-ms-blob-type: BlockBlob"
+  bool if_none_match = false;                // send "If-None-Match: *" (refuse overwrites)
+  bool conflict_is_already_present = false;  // 409/412 -> kAlreadyPresent instead of kFailed
+  Auth auth;
+  ProgressFn progress;
+};
+
+// The outcome of one transfer, after all its attempts.
+struct Result {
+  Verdict verdict = Verdict::kFailed;
+  long http_status = 0;         // last HTTP status seen (0: no response)
+  int curl_code = 0;            // last CURLcode (0: CURLE_OK)
+  int attempts = 0;             // attempts made (1 = no retry)
+  std::uint64_t bytes = 0;      // body bytes received (GET) or sent (PUT) in the last attempt
+  std::int64_t content_length = -1;  // Content-Length of the last response, -1 if absent
+  long connects = 0;            // new connections opened over all attempts (0 = reused)
+  double seconds = 0;           // wall time from first start to completion
+  std::string http_version;     // "1.1", "2", ... of the last response
+  std::string error;            // empty unless kFailed/kCancelled; no secrets, no query strings
+
+  bool ok() const { return verdict == Verdict::kDelivered; }
+};
+
+// Completion callback. Invoked exactly once per submitted transfer, ON THE TRANSPORT THREAD
+// (or, if the transport is already shut down, on the submitting thread). It must not block for
+// long; it may call Transport::Submit*/Cancel (they only queue work).
+using CompletionFn = std::function<void(const Result&)>;
+
+}  // namespace leancache::transfer
