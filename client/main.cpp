@@ -246,6 +246,7 @@ int main(int argc, char** argv) {
   if (cl->command == "get" || cl->command == "get!" || cl->command == "get-") {
     return RunStreamingCommand(*cl, &Stub::Get);
   }
+  if (cl->command == "clean" || cl->command == "clean!") return RunStreamingCommand(*cl, &Stub::Clean);
   if (cl->command == "unpack" || cl->command == "unpack!") {
     return RunStreamingCommand(*cl, &Stub::Unpack);
   }

@@ -114,10 +114,17 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   std::string log_file;
   bool foreground = false;
+  int stall_timeout = 30, connect_timeout = 10, max_attempts = 5;
   app.add_option("--socket", socket_path, "Unix socket to listen on")->capture_default_str();
   app.add_option("--state-dir", state_dir, "Directory of the LMDB index")->capture_default_str();
   app.add_option("--idle-timeout", idle, "Exit after this long unused (e.g. 90s, 30m, 2h; 0 = never)")
       ->capture_default_str();
+  app.add_option("--stall-timeout", stall_timeout, "Seconds a transfer may stay below 1 KiB/s before it fails")
+      ->check(CLI::Range(1, 3600))->capture_default_str();
+  app.add_option("--connect-timeout", connect_timeout, "Seconds to establish a connection")
+      ->check(CLI::Range(1, 600))->capture_default_str();
+  app.add_option("--max-attempts", max_attempts, "Attempts per transfer (retries on 5xx, resets, stalls)")
+      ->check(CLI::Range(1, 20))->capture_default_str();
   app.add_flag("--foreground", foreground, "Stay in the foreground and log to stderr");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
@@ -170,6 +177,9 @@ int main(int argc, char** argv) {
   options.state_dir = state_dir;
   options.default_cache_dir = leancache::workspace::ResolveCacheDir(env);
   options.idle_timeout = std::chrono::seconds(idle_seconds);
+  options.stall_timeout = std::chrono::seconds(stall_timeout);
+  options.connect_timeout = std::chrono::seconds(connect_timeout);
+  options.max_attempts = max_attempts;
   if (auto config = leancache::sources::ConfigFilePath(env); config.ok()) options.config_path = *config;
   absl::Status status = leancache::server::RunDaemon(options, [&ready_fd] {
     Report(ready_fd, "ok");

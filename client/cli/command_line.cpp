@@ -69,6 +69,12 @@ Usage: leancache [-C DIR] [--json] COMMAND [ARGS] [--option=value ...]
 Commands (as in `lake exe cache`):
   hash [ARGS]       print `Module<TAB>key` for every module in scope (sorted)
   lookup [ARGS]     print the local archive of each module and its comments
+  get [ARGS]        download missing archives and unpack them into .lake/build
+  get! [ARGS]       download and unpack everything again
+  get- [ARGS]       download only
+  unpack, unpack!   unpack the archives already in the cache (! = even if up to date)
+  clean             delete archives that no project using this cache still needs
+  clean!            delete every archive in the cache
   daemon status     show the daemon's version, pid, uptime, socket, cache and index
   daemon stop       stop the daemon gracefully
 

@@ -83,6 +83,9 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   }
   transfer::TransportOptions transport_options;
   transport_options.max_concurrent = static_cast<int>(config.max_parallel_downloads);
+  transport_options.low_speed_time = options.stall_timeout;
+  transport_options.connect_timeout = options.connect_timeout;
+  transport_options.retry.max_attempts = std::max(1, options.max_attempts);
   auto transport = transfer::Transport::Create(transport_options);
   if (!transport.ok()) return transport.status();
   transfer::FetchGroup fetches(**transport);

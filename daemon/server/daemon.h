@@ -17,6 +17,9 @@ struct DaemonOptions {
   std::filesystem::path default_cache_dir;  // reported by Status
   std::chrono::seconds idle_timeout{30 * 60};  // 0 = never exit when idle
   std::filesystem::path config_path;         // config.json; empty or missing = defaults
+  std::chrono::seconds stall_timeout{30};    // a transfer below 1 KiB/s this long fails
+  std::chrono::seconds connect_timeout{10};
+  int max_attempts = 5;                      // per transfer, including the first
 };
 
 // Runs the daemon until SIGTERM/SIGINT, a Shutdown RPC, or the idle timeout. `on_ready` is

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "daemon/commands/clean_command.h"
 #include "daemon/commands/get_command.h"
 #include "daemon/commands/hash_command.h"
 #include "daemon/commands/lookup_command.h"
@@ -82,6 +83,11 @@ grpc::Status CacheService::Get(grpc::ServerContext* context, const v1::CommandRe
 grpc::Status CacheService::Unpack(grpc::ServerContext* context, const v1::CommandRequest* request,
                                   grpc::ServerWriter<v1::Event>* writer) {
   return RunCommand(state_, context, request, writer, &commands::RunUnpack);
+}
+
+grpc::Status CacheService::Clean(grpc::ServerContext* context, const v1::CommandRequest* request,
+                                 grpc::ServerWriter<v1::Event>* writer) {
+  return RunCommand(state_, context, request, writer, &commands::RunClean);
 }
 
 }  // namespace leancache::service

@@ -23,6 +23,8 @@ class CacheService final : public v1::Cache::Service {
                    grpc::ServerWriter<v1::Event>* writer) override;
   grpc::Status Unpack(grpc::ServerContext* context, const v1::CommandRequest* request,
                       grpc::ServerWriter<v1::Event>* writer) override;
+  grpc::Status Clean(grpc::ServerContext* context, const v1::CommandRequest* request,
+                     grpc::ServerWriter<v1::Event>* writer) override;
 
  private:
   DaemonState* state_;

@@ -45,7 +45,7 @@ struct Auth {
 };
 
 // Progress of one transfer: bytes moved so far in the current attempt, and the expected total
-// (0 when unknown). Called on the transport thread, at most once per progress interval.
+// (0 when unknown). Called on the network thread, at most once per progress interval.
 using ProgressFn = std::function<void(std::uint64_t bytes_now, std::uint64_t bytes_total)>;
 
 // Download `url` into `temp_path`. The file is created (truncated if present) by the transport,
@@ -87,9 +87,9 @@ struct Result {
   bool ok() const { return verdict == Verdict::kDelivered; }
 };
 
-// Completion callback. Invoked exactly once per submitted transfer, ON THE TRANSPORT THREAD
-// (or, if the transport is already shut down, on the submitting thread). It must not block for
-// long; it may call Transport::Submit*/Cancel (they only queue work).
+// Completion callback. Invoked exactly once per submitted transfer, on a transport-owned thread:
+// a file-sync worker for a delivered GET, the network thread otherwise (or, if the transport is
+// already shut down, on the submitting thread). See transport.h for what it may do.
 using CompletionFn = std::function<void(const Result&)>;
 
 }  // namespace leancache::transfer

@@ -1,7 +1,8 @@
 #pragma once
 // One GET or PUT as the transport thread drives it: the libcurl easy handle of the current
 // attempt, the file it streams to or from, and the classification of each attempt's outcome.
-// Internal to the transport; every method except the constructors runs on the transport thread.
+// Internal to the transport. Methods run on the network thread, except Finish() for a delivered
+// GET, which a file-sync worker calls after the network thread has let go of the job.
 
 #include <curl/curl.h>
 

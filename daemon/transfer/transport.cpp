@@ -355,7 +355,6 @@ void Transport::Run() {
     curl_multi_poll(multi_, nullptr, 0, static_cast<int>(PollTimeoutMs(now)), nullptr);
   }
   std::lock_guard<std::mutex> lock(mu_);
-  stopped_ = true;
   stats_.queued = 0;
 }
 

@@ -42,15 +42,15 @@ class TransferJob;
 struct TransportStats {
   std::uint64_t submitted = 0;
   std::uint64_t completed = 0;
-  std::uint64_t delivered = 0;
+  std::uint64_t delivered = 0;       // kDelivered and kAlreadyPresent
   std::uint64_t misses = 0;
   std::uint64_t failed = 0;
   std::uint64_t cancelled = 0;
   std::uint64_t attempts = 0;        // attempts started (>= completed transfers)
   std::uint64_t retries = 0;         // attempts beyond the first
   std::uint64_t connects = 0;        // new TCP/TLS connections (CURLINFO_NUM_CONNECTS summed)
-  std::uint64_t bytes_received = 0;  // GET bodies stored
-  std::uint64_t bytes_sent = 0;      // PUT bodies sent
+  std::uint64_t bytes_received = 0;  // GET body bytes written, over all attempts
+  std::uint64_t bytes_sent = 0;      // PUT body bytes sent, over all attempts
   int in_flight = 0;                 // transfers currently handed to libcurl
   int max_in_flight = 0;             // high-water mark of in_flight
   int queued = 0;                    // waiting for a slot or for their retry backoff
@@ -122,7 +122,6 @@ class Transport {
   std::vector<TransferId> cancel_requests_;
   TransferId cancel_below_ = 0;  // CancelAll: ids below this are cancelled
   bool stopping_ = false;
-  bool stopped_ = false;
   TransportStats stats_;
 
   // Owned by the transport thread only.

@@ -48,6 +48,20 @@ tree_of "$proj" | grep -v '\.trace$' >"$LC_TMP/proj.sums"
 [ -f "$proj/.lake/build/.mathlib-cache-roothash" ] || fail "root hash record missing"
 pass "cold get: $n archives downloaded and unpacked, byte-identical"
 
+# lookup: archive path and its comment lines, as the original prints them.
+lmod=$(cut -f1 "$LC_TMP/keys" | grep '^Mathlib\.' | sed -n 3p)
+lkey=$(grep -P "^$lmod\t" "$LC_TMP/keys" | cut -f2)
+out=$("$LEANCACHE" -C "$proj" lookup "$lmod") || fail "lookup failed: $out"
+expect_eq "$out" "$lmod: $MATHLIB_CACHE_DIR/$lkey.ltar
+  comment: git=mathlib4@0123456789abcdef0123456789abcdef01234567" "lookup output"
+set +e
+out=$(MATHLIB_CACHE_DIR="$LC_TMP/empty-cache" "$LEANCACHE" -C "$proj" lookup "$lmod" 2>&1)
+rc=$?
+set -e
+expect_eq "$rc" "1" "lookup of an archive that is not there"
+expect_contains "$out" "$LC_TMP/empty-cache/$lkey.ltar not found" "lookup miss message"
+pass "lookup prints the archive and its comments; a missing archive exits 1"
+
 # Second get: nothing to download, nothing unpacked.
 before=$(cd "$proj" && find . -path '*/.lake/build/*' -type f -printf '%T@ %p\n' | sort)
 out=$("$LEANCACHE" -C "$proj" get 2>&1) || fail "warm get failed: $out"
@@ -127,6 +141,29 @@ python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); n=int(sys.argv[2]);
   || fail "fork chain summary: $(cat "$LC_TMP/get5.json") $(cat "$LC_TMP/get5.err")"
 diff <(tree_of "$ref") <(tree_of "$proj5") >/dev/null || fail "fork chain tree differs"
 pass "fork chain: master then forks delivered all $n archives"
+
+# clean keeps what some registered project still uses; clean! deletes everything.
+export MATHLIB_CACHE_DIR="$LC_TMP/cache5"
+# Another checkout sharing the cache, on another toolchain: all its keys differ.
+other="$LC_TMP/other"
+new_project "$other"
+echo "leanprover/lean4:v9.9.9" >"$other/lean-toolchain"
+"$LEANCACHE" -C "$other" hash | cut -f2 >"$LC_TMP/other.keys"
+sample=$(find "$MATHLIB_CACHE_DIR" -name "*.ltar" -print -quit)
+while read -r h; do cp "$sample" "$MATHLIB_CACHE_DIR/$h.ltar"; done <"$LC_TMP/other.keys"
+"$LEANCACHE" -C "$other" unpack >/dev/null 2>&1 || true   # registers $other as a user
+total=$(ls "$MATHLIB_CACHE_DIR"/*.ltar | wc -l)
+[ "$total" -gt "$n" ] || fail "setup: the other project's archives are missing"
+touch "$MATHLIB_CACHE_DIR/00000000deadbeef.ltar"
+"$LEANCACHE" -C "$proj5" clean || fail "clean failed"
+[ ! -e "$MATHLIB_CACHE_DIR/00000000deadbeef.ltar" ] || fail "clean kept an unused archive"
+expect_eq "$(ls "$MATHLIB_CACHE_DIR"/*.ltar | wc -l)" "$total" "archives kept by clean (other project's too)"
+rm -rf "$other"
+json=$("$LEANCACHE" -C "$proj5" --json clean) || fail "clean after removing the other project failed"
+expect_eq "$(ls "$MATHLIB_CACHE_DIR"/*.ltar | wc -l)" "$n" "archives after the other project is gone ($json)"
+"$LEANCACHE" -C "$proj5" 'clean!' || fail "clean! failed"
+[ -z "$(ls "$MATHLIB_CACHE_DIR" | grep '\.ltar$')" ] || fail "clean! left archives"
+pass "clean keeps archives another project uses, drops them once it is gone; clean! empties the cache"
 
 nginx_stop
 echo "get: all checks passed"

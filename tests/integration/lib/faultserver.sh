@@ -5,6 +5,7 @@
 #       tests/tools/faultserver/faultserver.py for the rule format. Default lifetime 300 s
 #       (pass --max-seconds N to change). Sets FAULT_PORT, FAULT_PID, FAULT_URL, FAULT_DIR and
 #       writes WORKDIR/port. Returns nonzero (with the server's stderr) if it does not come up.
+#       The server also stops by itself within ~0.5 s after the calling script exits.
 #   faultserver_set_faults JSON      replace the rules, e.g.
 #       faultserver_set_faults '{"rules":[{"path":"/f/a.ltar","fault":"status","status":500,"times":2}]}'
 #   faultserver_stats                print the statistics JSON (connections, hits, ...)
@@ -34,6 +35,11 @@ faultserver_start() {
   for ((i = 0; i < 200; i++)); do
     if [[ -s "$dir/port" ]]; then
       echo "$pid" > "$dir/faultserver.pid"
+      # Stop it once the calling script is gone, even if it never calls faultserver_stop.
+      local owner=$$
+      ( while kill -0 "$owner" 2>/dev/null && _fs_alive "$pid"; do sleep 0.5; done
+        kill -TERM "$pid" 2>/dev/null || true ) >/dev/null 2>&1 </dev/null &
+      disown $! 2>/dev/null || true
       FAULT_PORT=$(cat "$dir/port")
       FAULT_PID=$pid
       FAULT_DIR=$dir

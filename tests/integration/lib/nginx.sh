@@ -9,6 +9,7 @@
 #       Picks a free port (retrying if the port is taken meanwhile), waits until nginx accepts
 #       connections, then sets NGINX_PORT, NGINX_PID, NGINX_URL, NGINX_DIR and writes the port to
 #       WORKDIR/port. Returns nonzero (with the error log on stderr) if nginx does not come up.
+#       nginx is also stopped automatically within ~0.5 s after the calling script exits.
 #   nginx_stop [WORKDIR]
 #       Stop the nginx started for WORKDIR (default: $NGINX_DIR) and wait until it has exited.
 #       With NGINX_TLS=1 in the environment it serves HTTPS with HTTP/2 (ALPN h2) instead, using
@@ -106,6 +107,16 @@ _proc_alive() {
   [[ "$state" != Z ]]
 }
 
+# Stops nginx `$1` once the shell that sourced this file ($$) is gone, so a test that dies
+# before nginx_stop (a failed check, `exit` in a trap-less script) does not leak the server.
+# Detached from the caller's stdout/stderr (ctest waits for those pipes) and from `wait`.
+_nginx_watch() {
+  local pid=$1 owner=$$
+  ( while kill -0 "$owner" 2>/dev/null && _proc_alive "$pid"; do sleep 0.5; done
+    kill -TERM "$pid" 2>/dev/null || true ) >/dev/null 2>&1 </dev/null &
+  disown $! 2>/dev/null || true
+}
+
 nginx_exec() {
   local root=$1 dir=$2 port=$3 token=${4:-} bin
   if [[ -z "$root" || -z "$dir" || -z "$port" ]]; then
@@ -146,6 +157,7 @@ nginx_start() {
       if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         echo "$pid" > "$dir/master.pid"
         echo "$port" > "$dir/port"
+        _nginx_watch "$pid"
         NGINX_PORT=$port
         NGINX_PID=$pid
         NGINX_DIR=$dir
