@@ -186,13 +186,14 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
       struct Pending {
         const Item* item;
         std::shared_future<transfer::Result> result;
+        std::filesystem::path temp;  // ours to remove unless the fetch delivered into it
       };
       std::vector<Pending> pending;
       for (const auto* item : remaining) {
         if (!flags.force_download && (*store)->Has(item->key)) {  // fetched meanwhile by another request
           job->downloaded++;
           if (flags.unpack) queue_unpack(*item);
-          pending.push_back({item, {}});
+          pending.push_back({item, {}, {}});
           continue;
         }
         auto temp = (*store)->TempPathFor(item->key);
@@ -228,8 +229,9 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
               return r;
             },
             nullptr, &started_fetch);
-        if (!started_fetch) std::filesystem::remove(*temp);
-        pending.push_back({item, shared});
+        std::error_code rm_ec;
+        if (!started_fetch) std::filesystem::remove(*temp, rm_ec);
+        pending.push_back({item, shared, started_fetch ? *temp : std::filesystem::path()});
       }
       std::vector<const Item*> next;
       auto last_progress = Clock::now() - std::chrono::seconds(1);
@@ -248,6 +250,12 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
           }
         }
         const auto& r = p.result.get();
+        if (r.verdict != transfer::Verdict::kDelivered && !p.temp.empty()) {
+          // A transfer cancelled or failed before it started never touched the file that
+          // TempPathFor created for it.
+          std::error_code rm_ec;
+          std::filesystem::remove(p.temp, rm_ec);
+        }
         switch (r.verdict) {
           case transfer::Verdict::kDelivered:
             job->downloaded++;

@@ -110,5 +110,27 @@ for f in "$MATHLIB_CACHE_DIR"/*.ltar; do
   cmp -s "$f" "$mirror/f/$(basename "$f")" || fail "archive differs from the mirror after recovery: $f"
 done
 pass "kill -9 mid-get: nothing corrupt, next get completed"
+# Ctrl-C in the client cancels the request in the daemon: transfers stop, temp files go away,
+# the daemon keeps serving, and the next get completes. Progress is printed meanwhile.
+fresh cancel
+faultserver_set_faults '{"rules":[{"path":"*","fault":"trickle","rate":20000}]}' >/dev/null
+"$LEANCACHE" -C "$P" get >"$LC_TMP/cancel.out" 2>"$LC_TMP/cancel.err" & c=$!
+sleep 2.5
+kill -INT "$c"
+set +e
+wait "$c"
+rc=$?
+set -e
+expect_eq "$rc" "130" "client exit code after Ctrl-C"
+grep -q "cancelled" "$LC_TMP/cancel.err" || fail "no cancellation message: $(cat "$LC_TMP/cancel.err")"
+grep -qE '^download: [0-9]+/[0-9]+ files' "$LC_TMP/cancel.err" || fail "no progress lines on a non-terminal: $(head -3 "$LC_TMP/cancel.err")"
+for i in $(seq 1 50); do ls "$MATHLIB_CACHE_DIR" | grep -q '\.part$' || break; sleep 0.1; done
+! ls "$MATHLIB_CACHE_DIR" | grep -q '\.part$' || fail "temp files left after cancel"
+"$LEANCACHE" daemon status >/dev/null || fail "daemon died on cancel"
+faultserver_reset >/dev/null
+run_get get
+expect_eq "$RC" "0" "get after a cancelled get ($OUT)"
+pass "Ctrl-C cancels cleanly (exit 130), progress lines shown, next get completes"
+
 faultserver_stop
 echo "get_faults: all checks passed"
