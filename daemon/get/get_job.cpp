@@ -122,7 +122,7 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
       continue;
     }
     if (!flags.unpack) continue;
-    if (!force_unpack && AlreadyUnpacked((*store)->Path(item.key), *item.entry)) {
+    if (!force_unpack && AlreadyUnpacked((*store)->Path(item.key), *item.entry, *state.dep_hashes)) {
       ++already;
       continue;
     }
@@ -293,12 +293,6 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
     return sink.Done(130);
   }
 
-  // Record what this project uses (for a safe `clean`) and when.
-  std::vector<uint64_t> used;
-  for (const auto& item : items) used.push_back(item.key);
-  (void)(*store)->AddUser(used, project_root.string());
-  (void)(*store)->Touch(used);
-
   for (const auto& e : job->errors) sink.Err(e);
   int exit_code = 0;
   size_t misses = 0;
@@ -351,6 +345,14 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
                             {"milliseconds", ms},
                             {"exit_code", exit_code}};
   sink.Done(exit_code, summary.dump());
+
+  // Record what this project uses (for a safe `clean`) and when, after the client has its
+  // answer: two write transactions the user need not wait for.
+  std::vector<uint64_t> used;
+  used.reserve(items.size());
+  for (const auto& item : items) used.push_back(item.key);
+  (void)(*store)->AddUser(used, project_root.string());
+  (void)(*store)->Touch(used);
 }
 
 }  // namespace leancache::get

@@ -1,8 +1,5 @@
 #include "daemon/get/unpack_plan.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <fstream>
 #include <sstream>
 
@@ -11,8 +8,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "common/fs/atomic_file.h"
-#include "daemon/store/ltar_header.h"
-#include "nlohmann/json.hpp"
 
 namespace leancache::get {
 namespace {
@@ -35,24 +30,12 @@ std::filesystem::path UnpackBase(const keys::ModuleEntry& entry,
   return project_root;
 }
 
-bool AlreadyUnpacked(const std::filesystem::path& archive, const keys::ModuleEntry& entry) {
-  int fd = ::open(archive.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  auto header = store::ReadLtarHeader(fd, archive.string());
-  ::close(fd);
-  if (!header.ok()) return false;
-  auto trace = ReadSmallFile(
-      entry.package_dir / ".lake/build/lib/lean" / (entry.relative + ".trace"), 16 << 20);
-  if (!trace) return false;
-  auto json = nlohmann::json::parse(*trace, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object()) return false;
-  auto it = json.find("depHash");
-  if (it == json.end() || !it->is_string()) return false;
-  const std::string& hex = it->get_ref<const std::string&>();
-  if (hex.size() != 16) return false;
-  uint64_t value = 0;
-  if (!absl::SimpleHexAtoi(hex, &value)) return false;
-  return value == header->dep_hash;
+bool AlreadyUnpacked(const std::filesystem::path& archive, const keys::ModuleEntry& entry,
+                     DepHashCache& cache) {
+  auto header = cache.ArchiveDepHash(archive);
+  if (!header) return false;
+  auto trace = cache.TraceDepHash(entry.package_dir / ".lake/build/lib/lean" / (entry.relative + ".trace"));
+  return trace && *trace == *header;
 }
 
 std::filesystem::path RootHashRecordPath(const std::filesystem::path& project_root) {

@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "common/keys/key_graph.h"
+#include "daemon/get/dep_hash_cache.h"
 
 namespace leancache::get {
 
@@ -27,8 +28,10 @@ std::filesystem::path UnpackBase(const keys::ModuleEntry& entry,
                                  const std::filesystem::path& mathlib_dir);
 
 // True when the module is already unpacked: the archive's header and the module's trace agree
-// on the depHash. Any read or parse failure means "needs unpacking".
-bool AlreadyUnpacked(const std::filesystem::path& archive, const keys::ModuleEntry& entry);
+// on the depHash. Any read or parse failure means "needs unpacking". `cache` remembers both
+// values by file stamp.
+bool AlreadyUnpacked(const std::filesystem::path& archive, const keys::ModuleEntry& entry,
+                     DepHashCache& cache);
 
 // "<project>/.lake/build/.mathlib-cache-roothash".
 std::filesystem::path RootHashRecordPath(const std::filesystem::path& project_root);

@@ -12,6 +12,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/get/dep_hash_cache.h"
 #include "daemon/get/unpack_pool.h"
 #include "daemon/index/index.h"
 #include "daemon/keycache/project_key_cache.h"
@@ -90,6 +91,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   if (!transport.ok()) return transport.status();
   transfer::FetchGroup fetches(**transport);
   get::UnpackPool unpack_pool(std::max(2u, std::thread::hardware_concurrency()));
+  get::DepHashCache dep_hashes;
 
   ActivityTracker activity;
   PeerRegistry peers;
@@ -107,6 +109,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   state.transport = transport->get();
   state.fetches = &fetches;
   state.unpack_pool = &unpack_pool;
+  state.dep_hashes = &dep_hashes;
   state.request_shutdown = [&shutdown_requested] {
     shutdown_requested = true;
     ::kill(::getpid(), SIGTERM);  // wakes the sigtimedwait loop below

@@ -11,7 +11,8 @@ class Index;
 }
 namespace leancache::get {
 class UnpackPool;
-}
+class DepHashCache;
+}  // namespace leancache::get
 namespace leancache::sources {
 struct Config;
 }
@@ -43,6 +44,7 @@ struct DaemonState {
   transfer::Transport* transport = nullptr;   // one connection pool for every request
   transfer::FetchGroup* fetches = nullptr;    // single-flight downloads across requests
   get::UnpackPool* unpack_pool = nullptr;
+  get::DepHashCache* dep_hashes = nullptr;    // "already unpacked?" answers by file stamp
   std::function<void()> request_shutdown;
 };
 

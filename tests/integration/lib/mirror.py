@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Builds a Mathlib-style cache mirror from a generated workspace with built artifacts.
 
-usage: mirror.py LTAR PROJECT HASHES OUT_DIR [PREFIX]
+usage: mirror.py LTAR PROJECT HASHES OUT_DIR [PREFIX]   (LEANCACHE_MIRROR_JOBS=N packs in parallel)
   HASHES: output of `leancache hash` (Module<TAB>hash16). Each module's build files are packed
   exactly as Mathlib's `pack` does (spec §6.2 order, paths relative to the project root, trace
   first, `-c git=mathlib4@<sha>`), into OUT_DIR/PREFIX/<hash16>.ltar (PREFIX default "f").
   Prints the number of archives written.
 """
 import os, subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
 
 ltar, project, hashes, out = sys.argv[1:5]
 prefix = sys.argv[5] if len(sys.argv) > 5 else "f"
@@ -25,7 +26,7 @@ LIB = [".trace", ".olean", ".olean.server", ".olean.private", ".olean.hash",
        ".olean.server.hash", ".olean.private.hash", ".ilean", ".ilean.hash", ".ir", ".ir.hash"]
 REQUIRED = {".trace", ".olean", ".olean.server", ".olean.private", ".olean.hash",
             ".olean.server.hash", ".olean.private.hash", ".ilean", ".ilean.hash", ".c", ".c.hash"}
-count = 0
+jobs = []
 for line in open(hashes):
     mod, h = line.rstrip("\n").split("\t")
     rel = mod.replace(".", "/")
@@ -41,7 +42,8 @@ for line in open(hashes):
         continue
     paths = [f if f.startswith(".lake") else "./" + f for _, f in have]
     archive = os.path.join(out, prefix, h + ".ltar")
-    subprocess.run([ltar, archive, paths[0], "-c", "git=mathlib4@0123456789abcdef0123456789abcdef01234567"]
-                   + paths[1:], cwd=project, check=True)
-    count += 1
-print(count)
+    jobs.append([ltar, archive, paths[0], "-c", "git=mathlib4@0123456789abcdef0123456789abcdef01234567"]
+                + paths[1:])
+with ThreadPoolExecutor(max_workers=int(os.environ.get("LEANCACHE_MIRROR_JOBS", "1"))) as pool:
+    list(pool.map(lambda argv: subprocess.run(argv, cwd=project, check=True), jobs))
+print(len(jobs))

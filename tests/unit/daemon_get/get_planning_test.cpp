@@ -102,18 +102,19 @@ TEST_F(TempTree, AlreadyUnpackedComparesHeaderAndTraceDepHash) {
   header += std::string(".lake/build/lib/lean/Mathlib/X.trace") + '\0';
   Write("cache/x.ltar", header);
   const fs::path archive = root_ / "cache/x.ltar";
-  EXPECT_FALSE(AlreadyUnpacked(archive, entry)) << "no trace yet";
+  DepHashCache cache;
+  EXPECT_FALSE(AlreadyUnpacked(archive, entry, cache)) << "no trace yet";
   Write(".lake/build/lib/lean/Mathlib/X.trace", R"({"depHash":"0123456789abcdef"})");
-  EXPECT_TRUE(AlreadyUnpacked(archive, entry));
+  EXPECT_TRUE(AlreadyUnpacked(archive, entry, cache));
   Write(".lake/build/lib/lean/Mathlib/X.trace", R"({"depHash":"0123456789abcdee"})");
-  EXPECT_FALSE(AlreadyUnpacked(archive, entry)) << "different depHash";
+  EXPECT_FALSE(AlreadyUnpacked(archive, entry, cache)) << "different depHash";
   Write(".lake/build/lib/lean/Mathlib/X.trace", R"({"depHash":"123"})");
-  EXPECT_FALSE(AlreadyUnpacked(archive, entry)) << "not 16 hex digits";
+  EXPECT_FALSE(AlreadyUnpacked(archive, entry, cache)) << "not 16 hex digits";
   Write(".lake/build/lib/lean/Mathlib/X.trace", "");
-  EXPECT_FALSE(AlreadyUnpacked(archive, entry)) << "empty trace";
+  EXPECT_FALSE(AlreadyUnpacked(archive, entry, cache)) << "empty trace";
   Write("cache/x.ltar", "XXXX");
   Write(".lake/build/lib/lean/Mathlib/X.trace", R"({"depHash":"0123456789abcdef"})");
-  EXPECT_FALSE(AlreadyUnpacked(archive, entry)) << "bad archive header";
+  EXPECT_FALSE(AlreadyUnpacked(archive, entry, cache)) << "bad archive header";
 }
 
 TEST_F(TempTree, RootHashRecordRoundTrips) {
