@@ -20,7 +20,6 @@ void RunHash(const service::DaemonState& state, const v1::CommandRequest& reques
     key->set_module(module);
     key->set_key(entry.key);
     key->set_hash16(absl::StrFormat("%016x", entry.key));
-    key->set_source_path(entry.source.string());
   }
   sink.Send(event);
   sink.Done(0);

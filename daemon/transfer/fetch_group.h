@@ -18,8 +18,9 @@ namespace leancache::transfer {
 class FetchGroup {
  public:
   // Runs once per fetch, on the thread that completes the transfer (a file-sync worker when the
-  // GET was delivered), after the transfer ended and before any waiter sees the result; it may turn the result into another (e.g. verify the temp file and
-  // rename it into the store, or report kFailed if verification fails).
+  // GET was delivered), after the transfer ended and before any waiter sees the result. It may
+  // turn the result into another (e.g. verify the temp file and rename it into the store, or
+  // report kFailed if verification fails).
   using Finisher = std::function<Result(Result)>;
 
   // `transport` must outlive the group.
@@ -27,9 +28,9 @@ class FetchGroup {
 
   // Joins the in-flight fetch of `key`, or starts `request` for it. The returned future (and
   // `done`, if given, run on the completing thread before the future becomes ready) yields the
-  // one shared result. A Cancel racing with the very first Fetch of a key may be missed. `finish` and
-  // `request` are used only when this call starts the fetch; `*started` (optional) says whether
-  // it did.
+  // one shared result. `finish` and `request` are used only when this call starts the fetch;
+  // `*started` (optional) says whether it did. A Cancel racing with the very first Fetch of a
+  // key may be missed.
   std::shared_future<Result> Fetch(const std::string& key, GetRequest request,
                                    Finisher finish = nullptr, CompletionFn done = nullptr,
                                    bool* started = nullptr);

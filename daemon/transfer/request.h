@@ -16,7 +16,7 @@ using TransferId = std::uint64_t;
 
 // What happened to a transfer.
 enum class Verdict {
-  kDelivered,       // GET: 200/201, complete body, curl OK -> the temp file holds the body (fsynced).
+  kDelivered,       // GET: 200/201, complete body, curl OK -> temp file holds the body, fsynced.
                     // PUT: 200/201/204 -> the server stored the body.
   kMiss,            // GET: 404 (and 403 when GetRequest::forbidden_is_miss). Temp file removed.
   kAlreadyPresent,  // PUT: 409/412 and PutRequest::conflict_is_already_present.
@@ -30,7 +30,8 @@ const char* VerdictName(Verdict verdict);
 // AWS Signature V4 for S3-compatible stores (curl --aws-sigv4 + --user). The payload hash header
 // `x-amz-content-sha256` is always sent: the hex SHA-256 of the body, or UNSIGNED-PAYLOAD.
 struct AwsSigV4 {
-  std::string provider = "aws:amz:auto:s3";  // CURLOPT_AWS_SIGV4 "provider1:provider2:region:service"
+  // CURLOPT_AWS_SIGV4 "provider1:provider2:region:service".
+  std::string provider = "aws:amz:auto:s3";
   std::string access_key_id;
   std::string secret_access_key;  // secret
   std::string session_token;      // secret; sent as x-amz-security-token when non-empty

@@ -21,23 +21,24 @@ gen_args=(--graph "$GRAPH" --out "$src" --artifacts --artifact-scale "$scale")
 lc_start_daemon --idle-timeout 0
 # Everything, including Archive and Counterexamples, like Mathlib's CI packs it.
 "$LEANCACHE" -C "$src" hash Mathlib Archive Counterexamples >"$LC_TMP/keys"
-t=$(date +%s.%N)
+t=$EPOCHREALTIME
 n=$(LEANCACHE_MIRROR_JOBS=$(nproc) /usr/bin/python3 "$root/tests/integration/lib/mirror.py" "$LTAR" "$src" "$LC_TMP/keys" "$LC_TMP/mirror")
-pack_s=$(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+pack_s=$(secs "$t")
 bytes=$(du -sb "$LC_TMP/mirror" | cut -f1)
 nginx_start "$LC_TMP/mirror" "$LC_TMP/nginx" >/dev/null
 new_project() { mkdir -p "$1"; (cd "$src" && find . -path '*/.lake/build' -prune -o -type f -print | cpio -pdm --quiet "$1"); }
-secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}'; }
+now_s() { echo "$EPOCHREALTIME"; }
+secs() { local end=$EPOCHREALTIME; awk -v a="$1" -v b="$end" 'BEGIN{printf "%.3f", b-a}'; }
 
 # Baseline: curl --parallel into a cache dir, then ltar -x one archive at a time.
 base="$LC_TMP/base"; new_project "$base"; mkdir -p "$LC_TMP/basecache"
 cut -f2 "$LC_TMP/keys" | while read -r h; do
   [ -e "$LC_TMP/mirror/f/$h.ltar" ] && printf 'url = "%s/f/%s.ltar"\noutput = "%s/basecache/%s.ltar"\n' "$NGINX_URL" "$h" "$LC_TMP" "$h"
 done >"$LC_TMP/curl.cfg"
-t=$(date +%s.%N)
+t=$EPOCHREALTIME
 curl --parallel --parallel-max 64 --silent --fail --config "$LC_TMP/curl.cfg"
 curl_s=$(secs "$t")
-t=$(date +%s.%N)
+t=$EPOCHREALTIME
 for f in "$LC_TMP"/basecache/*.ltar; do "$LTAR" -C "$base" -x "$f" >/dev/null; done
 ltar_s=$(secs "$t")
 baseline_s=$(awk -v a="$curl_s" -v b="$ltar_s" 'BEGIN{printf "%.2f", a+b}')
@@ -45,7 +46,7 @@ baseline_s=$(awk -v a="$curl_s" -v b="$ltar_s" 'BEGIN{printf "%.2f", a+b}')
 # leancache get, cold (fresh CACHEDIR, empty project).
 export MATHLIB_CACHE_GET_URL="$NGINX_URL" MATHLIB_CACHE_DIR="$LC_TMP/cache"
 proj="$LC_TMP/proj"; new_project "$proj"
-t=$(date +%s.%N)
+t=$EPOCHREALTIME
 "$LEANCACHE" -C "$proj" --json get Mathlib Archive Counterexamples >"$LC_TMP/cold.json" 2>/dev/null
 cold_s=$(secs "$t")
 downloaded=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["downloaded"])' "$LC_TMP/cold.json")
@@ -53,7 +54,7 @@ downloaded=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["do
 # Warm no-op get, 20 runs.
 warm=()
 for i in $(seq 1 20); do
-  t=$(date +%s.%N); "$LEANCACHE" -C "$proj" get Mathlib Archive Counterexamples >/dev/null 2>&1; warm+=("$(secs "$t")")
+  t=$EPOCHREALTIME; "$LEANCACHE" -C "$proj" get Mathlib Archive Counterexamples >/dev/null 2>&1; warm+=("$(secs "$t")")
 done
 p50=$(printf '%s\n' "${warm[@]}" | sort -n | awk '{a[NR]=$1} END{printf "%.0f", a[int((NR+1)/2)]*1000}')
 rss=$(awk '/VmHWM/{print $2}' "/proc/$(lc_daemon_pid)/status")
