@@ -77,6 +77,12 @@ python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); n=int(sys.argv[2]);
 diff <(tree_of "$ref") <(tree_of "$proj") >/dev/null || fail "tree differs after get!"
 pass "get! re-downloaded and re-unpacked $n archives"
 
+# On a terminal the client draws a live bar (\r-rewritten line) instead of plain lines.
+script -qec "$LEANCACHE -C $proj get!" /dev/null >"$LC_TMP/tty.out" 2>&1 || fail "get! on a tty failed: $(tail -3 "$LC_TMP/tty.out")"
+grep -qa $'\r\[#*\.*\] download: ' "$LC_TMP/tty.out" || grep -qa $'\r\[#*\.*\] unpack: ' "$LC_TMP/tty.out" \
+  || fail "no live progress bar on a terminal: $(head -c 300 "$LC_TMP/tty.out" | od -c | head -5)"
+pass "live progress bar on a terminal"
+
 # get-: fresh CACHEDIR and project: downloads, never unpacks.
 export MATHLIB_CACHE_DIR="$LC_TMP/cache2"
 proj2="$LC_TMP/proj2"
