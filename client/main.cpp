@@ -112,11 +112,18 @@ int RunStreamingCommand(const CommandLine& cl, StreamMethod method) {
   CancelOnSignal cancel(&context);
   auto reader = ((*stub).*method)(&context, request);
   leancache::v1::Event event;
+  bool done = false;
   while (reader->Read(&event)) {
-    if (!renderer.Handle(event)) break;
+    if (!renderer.Handle(event)) {
+      done = true;
+      break;
+    }
   }
+  // After Done the daemon may still do bookkeeping for this request (index writes); the user
+  // has the result, so do not wait for it.
+  if (done) context.TryCancel();
   grpc::Status status = reader->Finish();
-  if (cancel.cancelled()) {
+  if (cancel.cancelled() && !done) {
     std::cerr << "leancache: cancelled\n";
     return 130;
   }
@@ -247,6 +254,16 @@ int main(int argc, char** argv) {
     return RunStreamingCommand(*cl, &Stub::Get);
   }
   if (cl->command == "clean" || cl->command == "clean!") return RunStreamingCommand(*cl, &Stub::Clean);
+  if (cl->command == "pack" || cl->command == "pack!") return RunStreamingCommand(*cl, &Stub::Pack);
+  if (cl->command == "stage" || cl->command == "stage!" || cl->command == "unstage" ||
+      cl->command == "unstage!") {
+    return RunStreamingCommand(*cl, &Stub::Stage);
+  }
+  if (cl->command == "put" || cl->command == "put!" || cl->command == "put-unpacked" ||
+      cl->command == "put-staged") {
+    return RunStreamingCommand(*cl, &Stub::Put);
+  }
+  if (cl->command == "commit" || cl->command == "commit!") return RunStreamingCommand(*cl, &Stub::Commit);
   if (cl->command == "unpack" || cl->command == "unpack!") {
     return RunStreamingCommand(*cl, &Stub::Unpack);
   }

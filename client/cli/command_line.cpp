@@ -75,6 +75,13 @@ Commands (as in `lake exe cache`):
   unpack, unpack!   unpack the archives already in the cache (! = even if up to date)
   clean             delete archives that no project using this cache still needs
   clean!            delete every archive in the cache
+  pack, pack!       archive each module's build outputs into the cache (! = even if present)
+  put, put!         pack, then upload (Azure: MATHLIB_CACHE_SAS / MATHLIB_CACHE_AZURE_BEARER_TOKEN;
+                    S3/R2: MATHLIB_CACHE_S3_*; plain HTTP: MATHLIB_CACHE_PUT_URL)
+  put-unpacked      upload only newly packed archives
+  put-staged        upload --staging-dir=DIR/*.ltar
+  stage[!], unstage[!]  copy archives to / from --staging-dir=DIR
+  commit, commit!   upload the commit manifest (/c/<sha>)
   daemon status     show the daemon's version, pid, uptime, socket, cache and index
   daemon stop       stop the daemon gracefully
 

@@ -5,6 +5,9 @@
 #include "daemon/commands/clean_command.h"
 #include "daemon/commands/get_command.h"
 #include "daemon/commands/hash_command.h"
+#include "daemon/commands/pack_command.h"
+#include "daemon/commands/put_command.h"
+#include "daemon/commands/stage_command.h"
 #include "daemon/commands/lookup_command.h"
 #include "daemon/index/index.h"
 #include "daemon/server/activity_tracker.h"
@@ -88,6 +91,28 @@ grpc::Status CacheService::Unpack(grpc::ServerContext* context, const v1::Comman
 grpc::Status CacheService::Clean(grpc::ServerContext* context, const v1::CommandRequest* request,
                                  grpc::ServerWriter<v1::Event>* writer) {
   return RunCommand(state_, context, request, writer, &commands::RunClean);
+}
+
+grpc::Status CacheService::Pack(grpc::ServerContext* context, const v1::CommandRequest* request,
+                                grpc::ServerWriter<v1::Event>* writer) {
+  return RunCommand(state_, context, request, writer, &commands::RunPack);
+}
+
+grpc::Status CacheService::Stage(grpc::ServerContext* context, const v1::CommandRequest* request,
+                                 grpc::ServerWriter<v1::Event>* writer) {
+  const std::string& word = request->command();
+  bool unstage = word == "unstage" || word == "unstage!";
+  return RunCommand(state_, context, request, writer, unstage ? &commands::RunUnstage : &commands::RunStage);
+}
+
+grpc::Status CacheService::Put(grpc::ServerContext* context, const v1::CommandRequest* request,
+                               grpc::ServerWriter<v1::Event>* writer) {
+  return RunCommand(state_, context, request, writer, &commands::RunPut);
+}
+
+grpc::Status CacheService::Commit(grpc::ServerContext* context, const v1::CommandRequest* request,
+                                  grpc::ServerWriter<v1::Event>* writer) {
+  return RunCommand(state_, context, request, writer, &commands::RunCommit);
 }
 
 }  // namespace leancache::service

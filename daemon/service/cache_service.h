@@ -25,6 +25,14 @@ class CacheService final : public v1::Cache::Service {
                       grpc::ServerWriter<v1::Event>* writer) override;
   grpc::Status Clean(grpc::ServerContext* context, const v1::CommandRequest* request,
                      grpc::ServerWriter<v1::Event>* writer) override;
+  grpc::Status Pack(grpc::ServerContext* context, const v1::CommandRequest* request,
+                    grpc::ServerWriter<v1::Event>* writer) override;
+  grpc::Status Stage(grpc::ServerContext* context, const v1::CommandRequest* request,
+                     grpc::ServerWriter<v1::Event>* writer) override;
+  grpc::Status Put(grpc::ServerContext* context, const v1::CommandRequest* request,
+                   grpc::ServerWriter<v1::Event>* writer) override;
+  grpc::Status Commit(grpc::ServerContext* context, const v1::CommandRequest* request,
+                      grpc::ServerWriter<v1::Event>* writer) override;
 
  private:
   DaemonState* state_;

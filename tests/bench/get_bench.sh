@@ -14,6 +14,7 @@ export LEANCACHE_SHARED_DIR="${LEANCACHE_SHARED_DIR:-$(cd "$root/../shared" && p
 source "$root/tests/integration/lib/daemon.sh"
 source "$root/tests/integration/lib/nginx.sh"
 lc_setup
+secs() { local end=$EPOCHREALTIME; awk -v a="$1" -v b="$end" 'BEGIN{printf "%.3f", b-a}'; }
 src="$LC_TMP/src"
 gen_args=(--graph "$GRAPH" --out "$src" --artifacts --artifact-scale "$scale")
 [ "$limit" != 0 ] && gen_args+=(--limit "$limit")
@@ -27,8 +28,6 @@ pack_s=$(secs "$t")
 bytes=$(du -sb "$LC_TMP/mirror" | cut -f1)
 nginx_start "$LC_TMP/mirror" "$LC_TMP/nginx" >/dev/null
 new_project() { mkdir -p "$1"; (cd "$src" && find . -path '*/.lake/build' -prune -o -type f -print | cpio -pdm --quiet "$1"); }
-now_s() { echo "$EPOCHREALTIME"; }
-secs() { local end=$EPOCHREALTIME; awk -v a="$1" -v b="$end" 'BEGIN{printf "%.3f", b-a}'; }
 
 # Baseline: curl --parallel into a cache dir, then ltar -x one archive at a time.
 base="$LC_TMP/base"; new_project "$base"; mkdir -p "$LC_TMP/basecache"

@@ -61,6 +61,6 @@ s3peer_start() {
 s3peer_stop() {
   [[ -n "${S3PEER_PID:-}" ]] || return 0
   kill "$S3PEER_PID" 2>/dev/null
-  wait "$S3PEER_PID" 2>/dev/null
+  wait "$S3PEER_PID" 2>/dev/null || true
   S3PEER_PID=
 }

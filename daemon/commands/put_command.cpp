@@ -1,0 +1,155 @@
+#include "daemon/commands/put_command.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "daemon/commands/project_keys.h"
+#include "daemon/pack/git_state.h"
+#include "daemon/pack/pack_run.h"
+#include "daemon/upload/backend.h"
+#include "daemon/upload/upload_archives.h"
+#include "nlohmann/json.hpp"
+
+namespace leancache::commands {
+namespace {
+
+std::optional<std::string> Option(const v1::CommandRequest& request, const char* name) {
+  const auto& options = request.invocation().options();
+  auto it = options.find(name);
+  if (it == options.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+void Forward(const sources::Messages& messages, service::EventSink& sink) {
+  for (const auto& m : messages) {
+    if (m.stream == sources::Message::Stream::kStderr) sink.Err(m.text); else sink.Out(m.text);
+  }
+}
+
+// The backend for this request, or an error already reported (Done(1) sent).
+std::optional<upload::Backend> Backend(const v1::CommandRequest& request, service::EventSink& sink) {
+  upload::UploadOptions options;
+  if (auto repo = Option(request, "repo")) options.repo = *repo;
+  options.container = Option(request, "container");
+  options.scope = Option(request, "scope");
+  options.backend = Option(request, "backend");
+  sources::Env env(request.invocation().env().begin(), request.invocation().env().end());
+  auto backend = upload::SelectBackend(env, options);
+  if (!backend.ok()) {
+    sink.Err(absl::StrCat("uncaught exception: ", backend.status().message()));
+    sink.Done(1);
+    return std::nullopt;
+  }
+  Forward(backend->messages, sink);
+  return std::move(*backend);
+}
+
+}  // namespace
+
+void RunPut(const service::DaemonState& state, const v1::CommandRequest& request,
+            service::EventSink& sink) {
+  const std::string& word = request.command();
+  if (word != "put" && word != "put!" && word != "put-unpacked" && word != "put-staged") {
+    sink.Err(absl::StrCat("Unknown command '", word, "'"));
+    return sink.Done(1);
+  }
+  const bool force = word == "put!";
+  std::vector<std::filesystem::path> files;
+  std::filesystem::path temp_dir;
+  if (word == "put-staged") {
+    auto dir = Option(request, "staging-dir");
+    if (!dir) {
+      sink.Out("put-staged requires --staging-dir=");
+      return sink.Done(0);
+    }
+    std::filesystem::path staging(*dir);
+    if (staging.is_relative()) staging = std::filesystem::path(request.invocation().client_cwd()) / staging;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(staging, ec)) {
+      sink.Err("--staging-dir must be a directory");
+      return sink.Done(1);
+    }
+    for (auto it = std::filesystem::recursive_directory_iterator(staging, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file() && it->path().extension() == ".ltar") files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    temp_dir = staging;
+  }
+  auto backend = Backend(request, sink);
+  if (!backend) return;
+  if (word != "put-staged") {
+    auto project = ComputeProjectKeys(state, request, sink);
+    if (!project) return;
+    pack::PackRunFlags flags;
+    flags.force = force;
+    flags.unpacked_only = word == "put-unpacked";
+    flags.verbose = true;
+    auto report = pack::RunPackStep(state, *project, flags, sink);
+    if (!report) return;
+    for (const auto& a : report->archives) files.push_back(project->cache_dir / a.archive);
+    temp_dir = project->cache_dir;
+  }
+  auto summary = upload::UploadArchives(
+      *state.transport, *backend, files, force,
+      [&sink](const upload::UploadProgress& p) {
+        v1::Event event;
+        auto* progress = event.mutable_progress();
+        progress->set_phase("upload");
+        progress->set_files_total(p.total);
+        progress->set_files_done(p.done);
+        progress->set_files_ok(p.uploaded + p.already_present);
+        progress->set_files_failed(p.failed);
+        progress->set_bytes_done(p.bytes_sent);
+        sink.Send(event);
+      },
+      [&sink] { return sink.cancelled(); });
+  Forward(summary.messages, sink);
+  if (summary.ok() && word != "put-unpacked") Forward(upload::UploadMarker(*state.transport, *backend, temp_dir), sink);
+  nlohmann::json json = {{"files", files.size()},
+                         {"uploaded", summary.totals.uploaded},
+                         {"already_present", summary.totals.already_present},
+                         {"failed", summary.totals.failed},
+                         {"bytes_sent", summary.totals.bytes_sent}};
+  if (sink.cancelled()) return sink.Done(130);
+  sink.Done(summary.ok() ? 0 : 1, json.dump());
+}
+
+void RunCommit(const service::DaemonState& state, const v1::CommandRequest& request,
+               service::EventSink& sink) {
+  const std::string& word = request.command();
+  if ((word != "commit" && word != "commit!") || request.invocation().args_size() > 0) {
+    sink.Err(absl::StrCat("Unknown command '", word, "'"));
+    return sink.Done(1);
+  }
+  auto project = ComputeProjectKeys(state, request, sink);
+  if (!project) return;
+  auto clean = pack::WorkingTreeClean(project->request.project_root);
+  if (!clean.ok()) {
+    sink.Err(absl::StrCat("uncaught exception: ", clean.status().message()));
+    return sink.Done(1);
+  }
+  if (!*clean) {
+    sink.Out(pack::kCommitFirstMessage);
+    return sink.Done(0);
+  }
+  auto sha = pack::GitHead(project->request.project_root);
+  if (!sha.ok()) {
+    sink.Err(absl::StrCat("uncaught exception: ", sha.status().message()));
+    return sink.Done(1);
+  }
+  auto backend = Backend(request, sink);
+  if (!backend) return;
+  std::vector<uint64_t> hashes;
+  for (const auto& [module, entry] : project->keys->modules) hashes.push_back(entry.key);
+  auto verdict = upload::UploadCommitManifest(*state.transport, *backend, *sha, hashes,
+                                              project->cache_dir, word == "commit!");
+  if (!verdict.ok()) {
+    sink.Err(absl::StrCat("uncaught exception: ", verdict.status().message()));
+    return sink.Done(1);
+  }
+  sink.Done(0, nlohmann::json({{"sha", *sha}, {"hashes", hashes.size()},
+                               {"verdict", transfer::VerdictName(*verdict)}}).dump());
+}
+
+}  // namespace leancache::commands

@@ -1,0 +1,18 @@
+#pragma once
+// Uploads (spec §7, §8): `put`, `put!`, `put-unpacked` pack the project then upload its
+// archives; `put-staged --staging-dir=D` uploads D/**/*.ltar; `commit`, `commit!` upload the
+// commit manifest. The backend (Azure, S3/R2, plain HTTP) comes from the forwarded environment;
+// credentials travel only inside the request and never reach logs or messages.
+
+#include "daemon/service/daemon_state.h"
+#include "daemon/service/event_sink.h"
+#include "leancache/v1/cache.pb.h"
+
+namespace leancache::commands {
+
+void RunPut(const service::DaemonState& state, const v1::CommandRequest& request,
+            service::EventSink& sink);
+void RunCommit(const service::DaemonState& state, const v1::CommandRequest& request,
+               service::EventSink& sink);
+
+}  // namespace leancache::commands
