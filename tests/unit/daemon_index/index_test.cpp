@@ -12,7 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "log_capture.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace leancache::index {
 namespace {

@@ -14,7 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/keys/source_reader.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace leancache::index {
 namespace {

@@ -16,7 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/store/file_digest.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace leancache::store {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "absl/status/status.h"
 #include "common/fs/fd.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace leancache::store {
 namespace {

@@ -1,3 +1,4 @@
+// Shared by the unit test areas: include as "tests/support/temp_dir.h".
 // A fresh directory under $TMPDIR (or /tmp) for one test, removed with everything in it.
 #pragma once
 
