@@ -37,7 +37,7 @@ if command -v systemd-socket-activate >/dev/null; then
     --state-dir "$LC_TMP/act-state" --idle-timeout 0 >"$LC_TMP/act.log" 2>&1 &
   act=$!
   for i in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.05; done
-  pgrep -f -- "bin/leancached --foreground --socket $sock" >/dev/null && fail "daemon started before any connection"
+  pgrep -f -- "^$root/$prefix/bin/leancached --foreground --socket $sock" >/dev/null && fail "daemon started before any connection"
   out=$(LEANCACHE_SOCKET="$sock" LEANCACHE_NO_AUTOSTART=1 "$root/$prefix/bin/leancache" daemon status) \
     || fail "socket-activated daemon did not answer: $(cat "$LC_TMP/act.log")"
   expect_contains "$out" "socket:    $sock" "socket-activated status"
