@@ -12,8 +12,11 @@ prefix="${PREFIX:-/usr/local}"
 "$root/packaging/install-deps.sh"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
 cmake --build "$build" -j"$(nproc)" --target leancache leancached ltar
+# sudo only when we are not root and cannot write the prefix (or the directory it will be made in).
 SUDO=""
-[ -w "$prefix" ] || SUDO="sudo"
+existing="$prefix"
+while [ ! -e "$existing" ]; do existing=$(dirname "$existing"); done
+[ "$(id -u)" -eq 0 ] || [ -w "$existing" ] || SUDO="sudo"
 $SUDO cmake --install "$build" >/dev/null
 echo "bootstrap: installed leancache, leancached and ltar into $prefix/bin"
 if [ ! -f "$project/lake-manifest.json" ] && [ ! -f "$project/Mathlib.lean" ]; then
