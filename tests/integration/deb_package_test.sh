@@ -37,7 +37,7 @@ if command -v systemd-socket-activate >/dev/null; then
     --state-dir "$LC_TMP/act-state" --idle-timeout 0 >"$LC_TMP/act.log" 2>&1 &
   act=$!
   # A failing check must not leave the activator behind.
-  trap 'st=$?; kill "$act" 2>/dev/null; (exit $st); lc_cleanup' EXIT
+  trap 'st=$?; set +e; kill "$act" 2>/dev/null; (exit $st); lc_cleanup' EXIT
   for i in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.05; done
   pgrep -f -- "^$root/$prefix/bin/leancached --foreground --socket $sock" >/dev/null && fail "daemon started before any connection"
   out=$(LEANCACHE_SOCKET="$sock" LEANCACHE_NO_AUTOSTART=1 "$root/$prefix/bin/leancache" daemon status) \
