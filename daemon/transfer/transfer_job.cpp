@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/transfer/http_verdict.h"
 #include "daemon/transfer/retry_policy.h"
 
 namespace leancache::transfer {
@@ -17,10 +18,6 @@ namespace {
 // SHA-256 of the empty string: the payload hash of a signed GET.
 constexpr char kEmptySha256[] =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-bool IsMissStatus(long status, bool forbidden_is_miss) {
-  return status == 404 || (status == 403 && forbidden_is_miss);
-}
 
 std::string ErrnoText(int err) { return std::strerror(err); }
 
@@ -339,7 +336,7 @@ TransferJob::AttemptOutcome TransferJob::EndAttempt(CURLcode code) {
       verdict_ = Verdict::kMiss;  // a definite answer, whatever happened to the error body
       return out;
     }
-    if (code == CURLE_OK && (status == 200 || status == 201)) {
+    if (code == CURLE_OK && IsDeliveredStatus(status, /*is_upload=*/false)) {
       if (content_length >= 0 && static_cast<curl_off_t>(result_.bytes) != content_length) {
         verdict_ = Verdict::kFailed;
         SetFailure(absl::StrCat("body has ", result_.bytes, " bytes but Content-Length is ",
@@ -351,11 +348,11 @@ TransferJob::AttemptOutcome TransferJob::EndAttempt(CURLcode code) {
       return out;
     }
   } else {
-    if ((status == 409 || status == 412) && put_.conflict_is_already_present) {
+    if (IsAlreadyPresentStatus(status) && put_.conflict_is_already_present) {
       verdict_ = Verdict::kAlreadyPresent;
       return out;
     }
-    if (code == CURLE_OK && (status == 200 || status == 201 || status == 204)) {
+    if (code == CURLE_OK && IsDeliveredStatus(status, /*is_upload=*/true)) {
       verdict_ = Verdict::kDelivered;
       return out;
     }

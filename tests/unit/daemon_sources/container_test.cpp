@@ -1,12 +1,12 @@
 #include "daemon/sources/container.h"
 
 #include "gtest/gtest.h"
-#include "vectors.h"
+#include "tests/support/lean_hash_vectors.h"
 
 namespace leancache::sources {
 namespace {
 
-using testing::VectorList;
+using ::leancache::testing::VectorList;
 
 std::optional<Container> ContainerFromJson(const nlohmann::json& v) {
   if (v.is_null()) return std::nullopt;

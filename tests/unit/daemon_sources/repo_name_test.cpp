@@ -1,12 +1,12 @@
 #include "daemon/sources/repo_name.h"
 
 #include "gtest/gtest.h"
-#include "vectors.h"
+#include "tests/support/lean_hash_vectors.h"
 
 namespace leancache::sources {
 namespace {
 
-using testing::VectorList;
+using ::leancache::testing::VectorList;
 
 TEST(RepoNameVectors, ExtractRepoFromUrl) {
   size_t n = 0;

@@ -1,12 +1,12 @@
-#include "daemon/sources/http_verdict.h"
+#include "daemon/transfer/http_verdict.h"
 
 #include "gtest/gtest.h"
-#include "vectors.h"
+#include "tests/support/lean_hash_vectors.h"
 
-namespace leancache::sources {
+namespace leancache::transfer {
 namespace {
 
-using testing::VectorList;
+using ::leancache::testing::VectorList;
 
 TEST(HttpVerdictVectors, MissStatus) {
   size_t n = 0;
@@ -30,11 +30,13 @@ TEST(HttpVerdictVectors, AlreadyPresentStatus) {
 }
 
 TEST(HttpVerdict, Delivered) {
-  EXPECT_TRUE(IsDeliveredStatus(200));
-  EXPECT_TRUE(IsDeliveredStatus(201));
-  EXPECT_FALSE(IsDeliveredStatus(204));
-  EXPECT_FALSE(IsDeliveredStatus(404));
+  EXPECT_TRUE(IsDeliveredStatus(200, /*is_upload=*/false));
+  EXPECT_TRUE(IsDeliveredStatus(201, false));
+  EXPECT_FALSE(IsDeliveredStatus(204, false));
+  EXPECT_FALSE(IsDeliveredStatus(404, false));
+  EXPECT_TRUE(IsDeliveredStatus(204, /*is_upload=*/true));
+  EXPECT_FALSE(IsDeliveredStatus(409, true));
 }
 
 }  // namespace
-}  // namespace leancache::sources
+}  // namespace leancache::transfer

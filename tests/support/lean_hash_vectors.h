@@ -1,5 +1,6 @@
 #pragma once
-// Loads the shared test vectors (/work/shared/vectors/lean-hash.json).
+// Loads the shared test vectors (../shared/vectors/lean-hash.json) for any unit test area:
+// include as "tests/support/lean_hash_vectors.h".
 
 #include <fstream>
 #include <sstream>
@@ -8,7 +9,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
-namespace leancache::sources::testing {
+namespace leancache::testing {
 
 inline const nlohmann::json& LeanHashVectors() {
   static const nlohmann::json kVectors = [] {
@@ -30,4 +31,4 @@ inline nlohmann::json VectorList(const std::string& key) {
   return all[key];
 }
 
-}  // namespace leancache::sources::testing
+}  // namespace leancache::testing
