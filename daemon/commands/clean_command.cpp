@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/commands/command_word.h"
 #include "common/keys/archive_name.h"
 #include "common/keys/source_reader.h"
 #include "daemon/commands/project_keys.h"
@@ -36,15 +37,8 @@ absl::StatusOr<std::set<uint64_t>> KeysOfProject(const service::DaemonState& sta
 
 void RunClean(const service::DaemonState& state, const v1::CommandRequest& request,
               service::EventSink& sink) {
+  if (!AcceptCommand(request, {"clean", "clean!"}, sink) || !AcceptNoArguments(request, sink)) return;
   const std::string& word = request.command();
-  if (word != "clean" && word != "clean!") {
-    sink.Err(absl::StrCat("Unknown command '", word, "'"));
-    return sink.Done(1);
-  }
-  if (request.invocation().args_size() > 0) {
-    sink.Err(absl::StrCat("Unknown command '", word, "'"));
-    return sink.Done(1);
-  }
   auto project = ComputeProjectKeys(state, request, sink);  // the original hashes even for clean!
   if (!project) return;
   auto store = store::BlobStore::Open(project->cache_dir, state.index);

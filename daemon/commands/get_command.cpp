@@ -1,6 +1,6 @@
 #include "daemon/commands/get_command.h"
 
-#include "absl/strings/str_cat.h"
+#include "daemon/commands/command_word.h"
 #include "daemon/commands/project_keys.h"
 #include "daemon/get/get_job.h"
 
@@ -14,9 +14,8 @@ void RunGet(const service::DaemonState& state, const v1::CommandRequest& request
     flags.force_download = flags.force_unpack = true;
   } else if (word == "get-") {
     flags.unpack = false;
-  } else if (word != "get") {
-    sink.Err(absl::StrCat("Unknown command '", word, "'"));
-    return sink.Done(1);
+  } else if (!AcceptCommand(request, {"get"}, sink)) {
+    return;
   }
   auto project = ComputeProjectKeys(state, request, sink);
   if (!project) return;
@@ -30,9 +29,8 @@ void RunUnpack(const service::DaemonState& state, const v1::CommandRequest& requ
   const std::string& word = request.command();
   if (word == "unpack!") {
     flags.force_unpack = true;
-  } else if (word != "unpack") {
-    sink.Err(absl::StrCat("Unknown command '", word, "'"));
-    return sink.Done(1);
+  } else if (!AcceptCommand(request, {"unpack"}, sink)) {
+    return;
   }
   auto project = ComputeProjectKeys(state, request, sink);
   if (!project) return;

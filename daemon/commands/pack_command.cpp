@@ -1,6 +1,6 @@
 #include "daemon/commands/pack_command.h"
 
-#include "absl/strings/str_cat.h"
+#include "daemon/commands/command_word.h"
 #include "daemon/commands/project_keys.h"
 #include "daemon/pack/pack_run.h"
 
@@ -8,17 +8,11 @@ namespace leancache::commands {
 
 void RunPack(const service::DaemonState& state, const v1::CommandRequest& request,
              service::EventSink& sink) {
+  if (!AcceptCommand(request, {"pack", "pack!"}, sink)) return;
   const std::string& word = request.command();
-  if (word != "pack" && word != "pack!") {
-    sink.Err(absl::StrCat("Unknown command '", word, "'"));
-    return sink.Done(1);
-  }
+  // Arguments are parsed as modules first (a bad one is reported as such), then refused.
   auto project = ComputeProjectKeys(state, request, sink);
-  if (!project) return;
-  if (!request.invocation().args().empty()) {
-    sink.Err(absl::StrCat("Unknown command '", word, "'"));
-    return sink.Done(1);
-  }
+  if (!project || !AcceptNoArguments(request, sink)) return;
   pack::PackRunFlags flags;
   flags.force = word == "pack!";
   auto report = pack::RunPackStep(state, *project, flags, sink);

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/commands/command_word.h"
 #include "daemon/commands/project_keys.h"
 #include "daemon/pack/git_state.h"
 #include "daemon/pack/pack_run.h"
@@ -48,11 +49,8 @@ std::optional<upload::Backend> Backend(const v1::CommandRequest& request, servic
 
 void RunPut(const service::DaemonState& state, const v1::CommandRequest& request,
             service::EventSink& sink) {
+  if (!AcceptCommand(request, {"put", "put!", "put-unpacked", "put-staged"}, sink)) return;
   const std::string& word = request.command();
-  if (word != "put" && word != "put!" && word != "put-unpacked" && word != "put-staged") {
-    sink.Err(absl::StrCat("Unknown command '", word, "'"));
-    return sink.Done(1);
-  }
   const bool force = word == "put!";
   std::vector<std::filesystem::path> files;
   std::filesystem::path temp_dir;
@@ -117,11 +115,8 @@ void RunPut(const service::DaemonState& state, const v1::CommandRequest& request
 
 void RunCommit(const service::DaemonState& state, const v1::CommandRequest& request,
                service::EventSink& sink) {
+  if (!AcceptCommand(request, {"commit", "commit!"}, sink) || !AcceptNoArguments(request, sink)) return;
   const std::string& word = request.command();
-  if ((word != "commit" && word != "commit!") || request.invocation().args_size() > 0) {
-    sink.Err(absl::StrCat("Unknown command '", word, "'"));
-    return sink.Done(1);
-  }
   auto project = ComputeProjectKeys(state, request, sink);
   if (!project) return;
   auto clean = pack::WorkingTreeClean(project->request.project_root);

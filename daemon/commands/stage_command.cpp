@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/commands/command_word.h"
 #include "daemon/commands/project_keys.h"
 #include "daemon/pack/pack_run.h"
 #include "daemon/pack/staging.h"
@@ -35,11 +36,8 @@ std::optional<std::filesystem::path> StagingDir(const ProjectKeys& project, cons
 
 void RunStage(const service::DaemonState& state, const v1::CommandRequest& request,
               service::EventSink& sink) {
+  if (!AcceptCommand(request, {"stage", "stage!"}, sink)) return;
   const std::string& word = request.command();
-  if (word != "stage" && word != "stage!") {
-    sink.Err(absl::StrCat("Unknown command '", word, "'"));
-    return sink.Done(1);
-  }
   auto project = ComputeProjectKeys(state, request, sink);
   if (!project) return;
   auto dir = StagingDir(*project, word, sink);
@@ -61,17 +59,11 @@ void RunStage(const service::DaemonState& state, const v1::CommandRequest& reque
 
 void RunUnstage(const service::DaemonState& state, const v1::CommandRequest& request,
                 service::EventSink& sink) {
+  if (!AcceptCommand(request, {"unstage", "unstage!"}, sink)) return;
   const std::string& word = request.command();
-  if (word != "unstage" && word != "unstage!") {
-    sink.Err(absl::StrCat("Unknown command '", word, "'"));
-    return sink.Done(1);
-  }
+  // Arguments are parsed as modules first (a bad one is reported as such), then refused.
   auto project = ComputeProjectKeys(state, request, sink);
-  if (!project) return;
-  if (!request.invocation().args().empty()) {
-    sink.Err(absl::StrCat("Unknown command '", word, "'"));
-    return sink.Done(1);
-  }
+  if (!project || !AcceptNoArguments(request, sink)) return;
   auto dir = StagingDir(*project, word, sink);
   if (!dir) return;
   std::unique_ptr<store::BlobStore> blob_store;
