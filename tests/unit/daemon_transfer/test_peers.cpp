@@ -16,6 +16,8 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/loopback.h"
+
 namespace leancache::transfer::testing {
 namespace fs = std::filesystem;
 namespace {
@@ -42,18 +44,6 @@ void StopChild(pid_t pid) {
 bool ChildExited(pid_t pid) {
   int status = 0;
   return ::waitpid(pid, &status, WNOHANG) == pid;
-}
-
-bool CanConnect(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
 }
 
 size_t Collect(char* data, size_t size, size_t n, void* out) {
@@ -124,23 +114,6 @@ std::string RandomBytes(size_t n, unsigned seed) {
   std::string out(n, '\0');
   for (char& c : out) c = static_cast<char>(rng() & 0xFF);
   return out;
-}
-
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  int port = 0;
-  socklen_t len = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
 }
 
 // ---- FaultServer ----------------------------------------------------------------------------
@@ -220,7 +193,7 @@ std::unique_ptr<NginxServer> NginxServer::Start(const std::string& root,
   fs::create_directories(workdir, ec);
   fs::create_directories(root, ec);
   for (int attempt = 0; attempt < 5; ++attempt) {
-    int port = FreePort();
+    int port = ::leancache::testing::FreeLoopbackPort();
     std::string port_text = std::to_string(port);
     pid_t pid = ::fork();
     if (pid < 0) {
@@ -237,7 +210,7 @@ std::unique_ptr<NginxServer> NginxServer::Start(const std::string& root,
       ::_exit(127);
     }
     for (int i = 0; i < 300; ++i) {
-      if (CanConnect(port)) {
+      if (::leancache::testing::LoopbackPortOpen(port)) {
         auto server = std::unique_ptr<NginxServer>(new NginxServer());
         server->pid_ = pid;
         server->port_ = port;

@@ -32,8 +32,6 @@ std::string ReadFile(const std::string& path);
 bool FileExists(const std::string& path);
 // `n` pseudo-random bytes derived from `seed`.
 std::string RandomBytes(size_t n, unsigned seed);
-// A TCP port on 127.0.0.1 that was free a moment ago.
-int FreePort();
 
 class FaultServer {
  public:

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "daemon/transfer/transport.h"
+#include "tests/support/loopback.h"
 #include "tests/unit/daemon_transfer/transport_fixture.h"
 
 namespace leancache::transfer::testing {
@@ -227,7 +228,7 @@ TEST_F(TransportGet, RedirectsAreFollowedOnlyToAllowedProtocols) {
 }
 
 TEST_F(TransportGet, ConnectionRefusedIsRetriedThenFails) {
-  int port = FreePort();  // nobody listens there
+  int port = ::leancache::testing::FreeLoopbackPort();  // nobody listens there
   auto t = MakeTransport();
   GetRequest req;
   req.url = "http://127.0.0.1:" + std::to_string(port) + "/f/x.ltar";

@@ -16,6 +16,8 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/loopback.h"
+
 #include "absl/strings/str_cat.h"
 
 extern char** environ;
@@ -39,32 +41,7 @@ std::string Quote(const std::string& s) {
   return out + "'";
 }
 
-bool PortOpen(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
 }  // namespace
-
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = 0;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 absl::StatusOr<std::unique_ptr<Peer>> Peer::Start(const std::string& lib,
                                                   const std::string& function,
@@ -72,7 +49,7 @@ absl::StatusOr<std::unique_ptr<Peer>> Peer::Start(const std::string& lib,
                                                   const std::map<std::string, std::string>& env,
                                                   double timeout_s) {
   std::unique_ptr<Peer> peer(new Peer());
-  peer->port_ = FreePort();
+  peer->port_ = ::leancache::testing::FreeLoopbackPort();
   std::string script = absl::StrCat("source ", Quote(LibPath(lib)), " && ", function);
   for (const auto& a : args) {
     absl::StrAppend(&script, " ", a == "{PORT}" ? absl::StrCat(peer->port_) : Quote(a));
@@ -115,7 +92,7 @@ absl::StatusOr<std::unique_ptr<Peer>> Peer::Start(const std::string& lib,
       return absl::UnavailableError(absl::StrCat(
           function, " exited with status ", code, code == 77 ? " (skip: peer unavailable)" : ""));
     }
-    if (PortOpen(peer->port_)) {
+    if (::leancache::testing::LoopbackPortOpen(peer->port_)) {
       peer->startup_seconds_ =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       return peer;

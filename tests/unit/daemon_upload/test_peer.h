@@ -15,8 +15,6 @@
 
 namespace leancache::upload::testing {
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
-int FreePort();
 
 // A running peer process; SIGTERM + waitpid on destruction.
 class Peer {
