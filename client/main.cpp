@@ -13,7 +13,9 @@
 #include <thread>
 
 #include "client/cli/command_line.h"
+#include "client/cli/invocation.h"
 #include "client/connect/daemon_connection.h"
+#include "client/editor/editor_commands.h"
 #include "client/render/event_renderer.h"
 #include "leancache/v1/cache.grpc.pb.h"
 #include "leancache/v1/endpoint.h"
@@ -22,45 +24,6 @@
 namespace {
 
 using leancache::cli::CommandLine;
-
-// Environment variables the daemon needs to act for this client (never its own environment).
-bool Forwarded(const std::string& name) {
-  static const char* kPrefixes[] = {"MATHLIB_", "LEAN_", "LEANCACHE_"};
-  for (const char* p : kPrefixes) {
-    if (name.rfind(p, 0) == 0) return true;
-  }
-  static const char* kNames[] = {"XDG_CACHE_HOME", "XDG_CONFIG_HOME", "HOME", "HOMEDRIVE",
-                                 "HOMEPATH", "TERM", "RCLONE_S3_PROVIDER"};
-  for (const char* n : kNames) {
-    if (name == n) return true;
-  }
-  return false;
-}
-
-void FillInvocation(const CommandLine& cl, leancache::v1::Invocation* inv) {
-  inv->set_project_root(cl.project_dir);
-  inv->set_json(cl.json);
-  std::error_code ec;
-  inv->set_client_cwd(std::filesystem::current_path(ec).string());
-  for (const auto& a : cl.args) inv->add_args(a);
-  for (const auto& [k, v] : cl.options) (*inv->mutable_options())[k] = v;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    std::string entry(*e);
-    auto eq = entry.find('=');
-    if (eq == std::string::npos) continue;
-    std::string name = entry.substr(0, eq);
-    if (Forwarded(name)) (*inv->mutable_env())[name] = entry.substr(eq + 1);
-  }
-}
-
-leancache::connect::ConnectOptions ConnectOptionsFromEnv() {
-  leancache::connect::ConnectOptions options;
-  options.socket_path = leancache::api::ResolveSocketPathFromEnvironment();
-  const char* no_autostart = std::getenv("LEANCACHE_NO_AUTOSTART");
-  options.autostart = !(no_autostart != nullptr && std::string(no_autostart) == "1");
-  if (const char* bin = std::getenv("LEANCACHE_DAEMON_BINARY")) options.daemon_binary = bin;
-  return options;
-}
 
 // SIGINT/SIGTERM cancel the request in flight (the daemon stops its work for us) instead of
 // killing the client mid-stream.
@@ -98,7 +61,7 @@ using StreamMethod = std::unique_ptr<grpc::ClientReader<leancache::v1::Event>> (
 
 int RunStreamingCommand(const CommandLine& cl, StreamMethod method) {
   std::string error;
-  auto channel = leancache::connect::ConnectToDaemon(ConnectOptionsFromEnv(), &error);
+  auto channel = leancache::connect::ConnectToDaemon(leancache::connect::ConnectOptionsFromEnv(), &error);
   if (!channel) {
     std::cerr << "leancache: " << error << "\n";
     return 1;
@@ -106,7 +69,7 @@ int RunStreamingCommand(const CommandLine& cl, StreamMethod method) {
   auto stub = leancache::v1::Cache::NewStub(channel);
   leancache::v1::CommandRequest request;
   request.set_command(cl.command);
-  FillInvocation(cl, request.mutable_invocation());
+  leancache::cli::FillInvocation(cl, request.mutable_invocation());
   grpc::ClientContext context;
   leancache::render::EventRenderer renderer(cl.json, isatty(STDERR_FILENO) != 0);
   CancelOnSignal cancel(&context);
@@ -131,7 +94,7 @@ int RunStreamingCommand(const CommandLine& cl, StreamMethod method) {
 }
 
 int DaemonStatus(const CommandLine& cl) {
-  auto options = ConnectOptionsFromEnv();
+  auto options = leancache::connect::ConnectOptionsFromEnv();
   auto channel = leancache::connect::ProbeDaemon(options.socket_path);
   if (!channel) {
     std::cerr << "leancached is not running on " << options.socket_path << "\n";
@@ -179,7 +142,7 @@ int DaemonStatus(const CommandLine& cl) {
 }
 
 int DaemonStop() {
-  auto options = ConnectOptionsFromEnv();
+  auto options = leancache::connect::ConnectOptionsFromEnv();
   auto channel = leancache::connect::ProbeDaemon(options.socket_path);
   if (!channel) {
     std::cout << "leancached is not running on " << options.socket_path << "\n";
@@ -267,6 +230,11 @@ int main(int argc, char** argv) {
   if (cl->command == "unpack" || cl->command == "unpack!") {
     return RunStreamingCommand(*cl, &Stub::Unpack);
   }
+  if (cl->command == "status") return leancache::editor_client::RunStatus(*cl);
+  if (cl->command == "watch") return leancache::editor_client::RunWatch(*cl);
+  if (cl->command == "verify") return RunStreamingCommand(*cl, &Stub::Verify);
+  if (cl->command == "stats") return RunStreamingCommand(*cl, &Stub::Stats);
+  if (cl->command == "gc") return RunStreamingCommand(*cl, &Stub::Gc);
   std::cerr << "Unknown command '" << cl->command << "'\n" << leancache::cli::HelpText();
   return 1;
 }

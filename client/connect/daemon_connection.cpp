@@ -131,4 +131,13 @@ std::shared_ptr<grpc::Channel> ConnectToDaemon(const ConnectOptions& options, st
   return nullptr;
 }
 
+ConnectOptions ConnectOptionsFromEnv() {
+  ConnectOptions options;
+  options.socket_path = api::ResolveSocketPathFromEnvironment();
+  const char* no_autostart = std::getenv("LEANCACHE_NO_AUTOSTART");
+  options.autostart = !(no_autostart != nullptr && std::string(no_autostart) == "1");
+  if (const char* bin = std::getenv("LEANCACHE_DAEMON_BINARY")) options.daemon_binary = bin;
+  return options;
+}
+
 }  // namespace leancache::connect

@@ -18,6 +18,10 @@ struct ConnectOptions {
   std::string daemon_binary;       // leancached to start; empty = next to this binary, then PATH
 };
 
+// Options from the environment: the socket ($LEANCACHE_SOCKET / runtime dir rules),
+// LEANCACHE_NO_AUTOSTART=1, LEANCACHE_DAEMON_BINARY.
+ConnectOptions ConnectOptionsFromEnv();
+
 // A channel to a daemon that answered a Status call. On failure *error is a one-line message.
 std::shared_ptr<grpc::Channel> ConnectToDaemon(const ConnectOptions& options, std::string* error);
 

@@ -3,6 +3,11 @@
 #include <unistd.h>
 
 #include "daemon/commands/clean_command.h"
+#include "daemon/commands/gc_command.h"
+#include "daemon/commands/stats_command.h"
+#include "daemon/commands/verify_command.h"
+#include "daemon/editor/editor_service.h"
+#include "daemon/shared/blob_service.h"
 #include "daemon/commands/get_command.h"
 #include "daemon/commands/hash_command.h"
 #include "daemon/commands/pack_command.h"
@@ -113,6 +118,60 @@ grpc::Status CacheService::Put(grpc::ServerContext* context, const v1::CommandRe
 grpc::Status CacheService::Commit(grpc::ServerContext* context, const v1::CommandRequest* request,
                                   grpc::ServerWriter<v1::Event>* writer) {
   return RunCommand(state_, context, request, writer, &commands::RunCommit);
+}
+
+grpc::Status CacheService::Verify(grpc::ServerContext* context, const v1::CommandRequest* request,
+                                  grpc::ServerWriter<v1::Event>* writer) {
+  return RunCommand(state_, context, request, writer, &commands::RunVerify);
+}
+
+grpc::Status CacheService::Stats(grpc::ServerContext* context, const v1::CommandRequest* request,
+                                 grpc::ServerWriter<v1::Event>* writer) {
+  return RunCommand(state_, context, request, writer, &commands::RunStats);
+}
+
+grpc::Status CacheService::Gc(grpc::ServerContext* context, const v1::CommandRequest* request,
+                              grpc::ServerWriter<v1::Event>* writer) {
+  return RunCommand(state_, context, request, writer, &commands::RunGc);
+}
+
+grpc::Status CacheService::FileStatus(grpc::ServerContext* context,
+                                      const v1::FileStatusRequest* request,
+                                      v1::FileStatusReply* reply) {
+  server::ActivityTracker::Scope scope(state_->activity);
+  return editor::FileStatus(*state_, context, *request, reply);
+}
+
+grpc::Status CacheService::Watch(grpc::ServerContext* context, const v1::WatchRequest* request,
+                                 grpc::ServerWriter<v1::WatchEvent>* writer) {
+  server::ActivityTracker::Scope scope(state_->activity);
+  return editor::Watch(*state_, context, *request, writer);
+}
+
+grpc::Status CacheService::Prefetch(grpc::ServerContext* context,
+                                    const v1::PrefetchRequest* request,
+                                    grpc::ServerWriter<v1::Event>* writer) {
+  server::ActivityTracker::Scope scope(state_->activity);
+  return editor::Prefetch(*state_, context, *request, writer);
+}
+
+grpc::Status CacheService::StatBlob(grpc::ServerContext* context, const v1::BlobRef* request,
+                                    v1::BlobInfo* reply) {
+  server::ActivityTracker::Scope scope(state_->activity);
+  return shared::StatBlob(*state_, context, *request, reply);
+}
+
+grpc::Status CacheService::ReadBlob(grpc::ServerContext* context, const v1::BlobRef* request,
+                                    grpc::ServerWriter<v1::BlobChunk>* writer) {
+  server::ActivityTracker::Scope scope(state_->activity);
+  return shared::ReadBlob(*state_, context, *request, writer);
+}
+
+grpc::Status CacheService::WriteBlob(grpc::ServerContext* context,
+                                     grpc::ServerReader<v1::BlobChunk>* reader,
+                                     v1::WriteBlobReply* reply) {
+  server::ActivityTracker::Scope scope(state_->activity);
+  return shared::WriteBlob(*state_, context, reader, reply);
 }
 
 }  // namespace leancache::service

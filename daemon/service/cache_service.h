@@ -33,6 +33,26 @@ class CacheService final : public v1::Cache::Service {
                    grpc::ServerWriter<v1::Event>* writer) override;
   grpc::Status Commit(grpc::ServerContext* context, const v1::CommandRequest* request,
                       grpc::ServerWriter<v1::Event>* writer) override;
+  grpc::Status Verify(grpc::ServerContext* context, const v1::CommandRequest* request,
+                      grpc::ServerWriter<v1::Event>* writer) override;
+  grpc::Status Stats(grpc::ServerContext* context, const v1::CommandRequest* request,
+                     grpc::ServerWriter<v1::Event>* writer) override;
+  grpc::Status Gc(grpc::ServerContext* context, const v1::CommandRequest* request,
+                  grpc::ServerWriter<v1::Event>* writer) override;
+
+  grpc::Status FileStatus(grpc::ServerContext* context, const v1::FileStatusRequest* request,
+                          v1::FileStatusReply* reply) override;
+  grpc::Status Watch(grpc::ServerContext* context, const v1::WatchRequest* request,
+                     grpc::ServerWriter<v1::WatchEvent>* writer) override;
+  grpc::Status Prefetch(grpc::ServerContext* context, const v1::PrefetchRequest* request,
+                        grpc::ServerWriter<v1::Event>* writer) override;
+
+  grpc::Status StatBlob(grpc::ServerContext* context, const v1::BlobRef* request,
+                        v1::BlobInfo* reply) override;
+  grpc::Status ReadBlob(grpc::ServerContext* context, const v1::BlobRef* request,
+                        grpc::ServerWriter<v1::BlobChunk>* writer) override;
+  grpc::Status WriteBlob(grpc::ServerContext* context, grpc::ServerReader<v1::BlobChunk>* reader,
+                         v1::WriteBlobReply* reply) override;
 
  private:
   DaemonState* state_;
