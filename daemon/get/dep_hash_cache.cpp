@@ -5,9 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "daemon/store/ltar_header.h"
@@ -29,11 +28,24 @@ std::optional<uint64_t> ReadArchiveDepHash(const std::filesystem::path& path) {
 }
 
 std::optional<uint64_t> ReadTraceDepHash(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string text(kMaxTraceBytes, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(kMaxTraceBytes));
-  text.resize(static_cast<size_t>(in.gcount()));
+  // Read exactly the file (traces are a few hundred bytes): never allocate the cap up front.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size < 0 || static_cast<size_t>(st.st_size) > kMaxTraceBytes) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::string text(static_cast<size_t>(st.st_size), '\0');
+  size_t got = 0;
+  while (got < text.size()) {
+    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  text.resize(got);
   auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!json.is_object()) return std::nullopt;
   auto it = json.find("depHash");
