@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <set>
 
 namespace leancache::keycache {
 namespace {
@@ -45,6 +46,15 @@ std::shared_ptr<const keys::KeyResult> ProjectKeyCache::Lookup(const CacheKey& k
       return nullptr;
     }
   }
+  // Nothing changed in the watched directories since the last validation: no stat needed.
+  std::optional<uint64_t> generation;
+  if (entry->watch) generation = entry->watch->TrustedGeneration();
+  if (generation && *generation == entry->validated_generation.load()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++counters_.hits;
+    ++counters_.watch_hits;
+    return entry->result;
+  }
   // Validate without holding the lock: thousands of stat calls.
   for (const auto& recorded : entry->inputs) {
     if (!(TakeStamp(recorded.path) == recorded)) {
@@ -54,6 +64,8 @@ std::shared_ptr<const keys::KeyResult> ProjectKeyCache::Lookup(const CacheKey& k
       return nullptr;
     }
   }
+  // Valid as of `generation` (read before the stamps): later changes move the generation on.
+  if (generation) entry->validated_generation.store(*generation);
   std::lock_guard<std::mutex> lock(mu_);
   ++counters_.hits;
   return entry->result;
@@ -65,19 +77,31 @@ void ProjectKeyCache::Store(const CacheKey& key, const workspace::Workspace& ws,
   Entry& entry = *owned;
   entry.key = key;
   entry.result = result;
+  std::vector<std::string> paths;
   const auto& d = ws.mathlib_dir();
   for (const char* name : {"lakefile.lean", "lean-toolchain", "lake-manifest.json", "Cache/IO.lean"}) {
-    entry.inputs.push_back(TakeStamp((d / name).string()));
+    paths.push_back((d / name).string());
   }
-  entry.inputs.push_back(TakeStamp((ws.root() / "lake-manifest.json").string()));
+  paths.push_back((ws.root() / "lake-manifest.json").string());
+  std::set<std::filesystem::path> search_dirs;
   for (const auto& search_entry : ws.search_path()) {
-    entry.inputs.push_back(TakeStamp(search_entry.dir.string()));
+    paths.push_back(search_entry.dir.string());
+    search_dirs.insert(search_entry.dir);
   }
-  for (const auto& [module, m] : result->modules) entry.inputs.push_back(TakeStamp(m.source.string()));
+  for (const auto& [module, m] : result->modules) paths.push_back(m.source.string());
   for (const auto& module : result->unhashed) {
     auto resolved = ws.ResolveModule(module);
-    if (resolved.ok()) entry.inputs.push_back(TakeStamp(resolved->source.string()));
+    if (resolved.ok()) paths.push_back(resolved->source.string());
   }
+  // Watch before stamping: a change after this point moves the generation.
+  if (watches_ != nullptr) {
+    auto dirs = watch::DirWatchHub::DirsCovering(paths);
+    dirs.insert(search_dirs.begin(), search_dirs.end());  // their entries, not just themselves
+    entry.watch = watches_->Watch(dirs);
+    if (auto g = entry.watch->TrustedGeneration()) entry.validated_generation.store(*g);
+  }
+  entry.inputs.reserve(paths.size());
+  for (const auto& path : paths) entry.inputs.push_back(TakeStamp(path));
   int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                     std::chrono::system_clock::now().time_since_epoch()).count();
   for (const auto& s : entry.inputs) {
