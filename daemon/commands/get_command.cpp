@@ -1,5 +1,9 @@
 #include "daemon/commands/get_command.h"
 
+#include <chrono>
+
+#include "spdlog/spdlog.h"
+
 #include "daemon/commands/command_word.h"
 #include "daemon/commands/project_keys.h"
 #include "daemon/get/get_job.h"
@@ -17,8 +21,11 @@ void RunGet(const service::DaemonState& state, const v1::CommandRequest& request
   } else if (!AcceptCommand(request, {"get"}, sink)) {
     return;
   }
+  auto t0 = std::chrono::steady_clock::now();
   auto project = ComputeProjectKeys(state, request, sink);
   if (!project) return;
+  spdlog::debug("get: keys of {} modules in {:.1f} ms", project->scope.size(),
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   get::RunGetJob(state, *project, flags, sink);
 }
 

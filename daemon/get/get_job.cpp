@@ -9,10 +9,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "common/keys/archive_name.h"
 #include "common/ltar/archive.h"
 #include "common/ltar/unpacker.h"
 #include "daemon/get/downstream_checks.h"
+#include "daemon/get/plan_memo.h"
 #include "daemon/get/unpack_plan.h"
 #include "daemon/get/unpack_pool.h"
 #include "daemon/sources/get_sources.h"
@@ -111,24 +113,49 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
     });
   };
 
-  // Archives already in CACHEDIR.
+  // Archives already in CACHEDIR, and modules already unpacked. A plain get/unpack of a scope
+  // that was entirely current, with nothing changed since (PlanMemo), skips the checks.
   std::vector<const Item*> missing;
   size_t already = 0, cached_to_unpack = 0;
   std::vector<const Item*> to_unpack_now;
-  for (const auto& item : items) {
-    bool present = !flags.force_download && (*store)->Has(item.key);
-    if (!present) {
-      if (flags.download) missing.push_back(&item);
-      continue;
+  PlanMemo* memo = state.plan_memo;
+  std::string memo_key;
+  std::optional<PlanMemo::Ticket> ticket;
+  bool memo_hit = false;
+  if (memo != nullptr && !flags.force_download && !force_unpack) {
+    memo_key = absl::StrCat(project_root.string(), "\n", project.cache_dir.string(), "\n",
+                            flags.download, flags.unpack, "\n", absl::StrJoin(project.roots, ","),
+                            "\n", items.size());
+    memo_hit = memo->Current(memo_key, project.keys);
+    if (!memo_hit) {
+      std::vector<std::string> watched_files;
+      watched_files.reserve(items.size() + 1);
+      for (const auto& item : items) watched_files.push_back(TracePath(*item.entry).string());
+      watched_files.push_back(RootHashRecordPath(project_root).string());
+      ticket = memo->Begin(memo_key, project.keys, watched_files, {project.cache_dir});
     }
-    if (!flags.unpack) continue;
-    if (!force_unpack && AlreadyUnpacked((*store)->Path(item.key), *item.entry, *state.dep_hashes)) {
-      ++already;
-      continue;
+  }
+  if (memo_hit) {
+    if (flags.unpack) already = items.size();
+  } else {
+    for (const auto& item : items) {
+      bool present = !flags.force_download && (*store)->Has(item.key);
+      if (!present) {
+        if (flags.download) missing.push_back(&item);
+        continue;
+      }
+      if (!flags.unpack) continue;
+      if (!force_unpack && AlreadyUnpacked((*store)->Path(item.key), *item.entry, *state.dep_hashes)) {
+        ++already;
+        continue;
+      }
+      to_unpack_now.push_back(&item);
     }
-    to_unpack_now.push_back(&item);
   }
   cached_to_unpack = to_unpack_now.size();
+  spdlog::debug("get: planned {} modules in {:.1f} ms ({} missing, {} to unpack, {} current)", items.size(),
+                std::chrono::duration<double, std::milli>(Clock::now() - started).count(), missing.size(),
+                cached_to_unpack, already);
   if (flags.download && cached_to_unpack > 0) {
     sink.Out(absl::StrCat("Decompressing ", cached_to_unpack, " already-cached file(s)",
                           already > 0 ? absl::StrCat(" (", already, " already decompressed)") : ""));
@@ -332,6 +359,11 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
       sink.Out("Downloaded all files successfully!");
     }
   }
+  if (ticket && exit_code == 0 && missing.empty() && to_unpack_now.empty()) {
+    memo->Record(std::move(*ticket));
+  } else if (memo != nullptr && !memo_key.empty() && !memo_hit) {
+    memo->Forget(memo_key);
+  }
   nlohmann::json summary = {{"modules", items.size()},
                             {"missing_before", total_to_fetch},
                             {"downloaded", job->downloaded.load()},
@@ -345,13 +377,14 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
                             {"milliseconds", ms},
                             {"exit_code", exit_code}};
   sink.Done(exit_code, summary.dump());
+  spdlog::debug("get: done in {:.1f} ms", std::chrono::duration<double, std::milli>(Clock::now() - started).count());
 
   // Record what this project uses (for a safe `clean`) and when, after the client has its
   // answer: two write transactions the user need not wait for.
   std::vector<uint64_t> used;
   used.reserve(items.size());
   for (const auto& item : items) used.push_back(item.key);
-  (void)(*store)->AddUser(used, project_root.string());
+  if (!memo_hit) (void)(*store)->AddUser(used, project_root.string());  // a hit: recorded already
   (void)(*store)->Touch(used);
 }
 

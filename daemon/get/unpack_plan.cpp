@@ -30,11 +30,15 @@ std::filesystem::path UnpackBase(const keys::ModuleEntry& entry,
   return project_root;
 }
 
+std::filesystem::path TracePath(const keys::ModuleEntry& entry) {
+  return entry.package_dir / ".lake/build/lib/lean" / (entry.relative + ".trace");
+}
+
 bool AlreadyUnpacked(const std::filesystem::path& archive, const keys::ModuleEntry& entry,
                      DepHashCache& cache) {
   auto header = cache.ArchiveDepHash(archive);
   if (!header) return false;
-  auto trace = cache.TraceDepHash(entry.package_dir / ".lake/build/lib/lean" / (entry.relative + ".trace"));
+  auto trace = cache.TraceDepHash(TracePath(entry));
   return trace && *trace == *header;
 }
 

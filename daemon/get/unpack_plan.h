@@ -27,6 +27,9 @@ std::filesystem::path UnpackBase(const keys::ModuleEntry& entry,
                                  const std::filesystem::path& project_root,
                                  const std::filesystem::path& mathlib_dir);
 
+// The module's `.trace` under its package's build directory.
+std::filesystem::path TracePath(const keys::ModuleEntry& entry);
+
 // True when the module is already unpacked: the archive's header and the module's trace agree
 // on the depHash. Any read or parse failure means "needs unpacking". `cache` remembers both
 // values by file stamp.

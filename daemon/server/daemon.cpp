@@ -16,6 +16,8 @@
 #include "daemon/get/unpack_pool.h"
 #include "daemon/index/index.h"
 #include "daemon/keycache/project_key_cache.h"
+#include "daemon/get/plan_memo.h"
+#include "daemon/watch/dir_watch_hub.h"
 #include "daemon/server/activity_tracker.h"
 #include "daemon/server/instance_lock.h"
 #include "daemon/server/peer_registry.h"
@@ -92,6 +94,12 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   transfer::FetchGroup fetches(**transport);
   get::UnpackPool unpack_pool(std::max(2u, std::thread::hardware_concurrency()));
   get::DepHashCache dep_hashes;
+  // inotify lets warm requests skip re-checking unchanged files; without it, stamps do the job.
+  auto watches = watch::DirWatchHub::Create();
+  if (!watches.ok()) spdlog::warn("no change notifications ({}); warm requests check every file", watches.status().ToString());
+  watch::DirWatchHub* watch_hub = watches.ok() ? watches->get() : nullptr;
+  std::unique_ptr<get::PlanMemo> plan_memo;
+  if (watch_hub != nullptr) plan_memo = std::make_unique<get::PlanMemo>(watch_hub);
 
   ActivityTracker activity;
   PeerRegistry peers;
@@ -103,8 +111,10 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   state.activity = &activity;
   state.peers = &peers;
   state.index = index->get();
-  keycache::ProjectKeyCache key_cache;
+  keycache::ProjectKeyCache key_cache(8, watch_hub);
   state.key_cache = &key_cache;
+  state.watches = watch_hub;
+  state.plan_memo = plan_memo.get();
   state.config = &config;
   state.transport = transport->get();
   state.fetches = &fetches;

@@ -12,7 +12,11 @@ class Index;
 namespace leancache::get {
 class UnpackPool;
 class DepHashCache;
+class PlanMemo;
 }  // namespace leancache::get
+namespace leancache::watch {
+class DirWatchHub;
+}
 namespace leancache::sources {
 struct Config;
 }
@@ -45,6 +49,8 @@ struct DaemonState {
   transfer::FetchGroup* fetches = nullptr;    // single-flight downloads across requests
   get::UnpackPool* unpack_pool = nullptr;
   get::DepHashCache* dep_hashes = nullptr;    // "already unpacked?" answers by file stamp
+  watch::DirWatchHub* watches = nullptr;      // inotify, shared by the key cache and plan memo
+  get::PlanMemo* plan_memo = nullptr;         // "this project was entirely current" answers
   std::function<void()> request_shutdown;
 };
 
