@@ -232,6 +232,7 @@ int main(int argc, char** argv) {
   }
   if (cl->command == "status") return leancache::editor_client::RunStatus(*cl);
   if (cl->command == "watch") return leancache::editor_client::RunWatch(*cl);
+  if (cl->command == "prefetch") return leancache::editor_client::RunPrefetch(*cl);
   if (cl->command == "verify") return RunStreamingCommand(*cl, &Stub::Verify);
   if (cl->command == "stats") return RunStreamingCommand(*cl, &Stub::Stats);
   if (cl->command == "gc") return RunStreamingCommand(*cl, &Stub::Gc);

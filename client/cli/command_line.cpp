@@ -85,6 +85,15 @@ Commands (as in `lake exe cache`):
   daemon status     show the daemon's version, pid, uptime, socket, cache and index
   daemon stop       stop the daemon gracefully
 
+Editors, statistics and maintenance:
+  status FILE...    cache state of each file (key, archive, unpacked, problem); --remote also
+                    asks the server; exit 2 when a file is not served from the cache
+  watch             stream cache-state changes and get progress for the project (Ctrl-C ends)
+  prefetch FILE...  fetch the imports of the files, leaves first (--priority=N)
+  stats             hits, misses, bytes and errors of the last run and lifetime (--zero resets)
+  gc                evict least recently used archives down to the cache size cap
+  verify            check every cached archive's SHA-256 and the project's unpacked files
+
 ARGS are module names (Mathlib.Data.Nat.Basic), globs (Mathlib.Data.+, Mathlib.Data.*),
 .lean files or folders. Without ARGS the scope is everything reachable from `Mathlib`.
 

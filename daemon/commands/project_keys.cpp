@@ -13,6 +13,33 @@
 
 namespace leancache::commands {
 
+absl::StatusOr<std::shared_ptr<const keys::KeyResult>> CachedKeyGraph(
+    const service::DaemonState& state, const RequestEnv& request, const workspace::Workspace& ws,
+    const std::vector<std::string>& roots, const keys::RootHashOptions& options) {
+  keycache::CacheKey cache_key;
+  cache_key.project_root = request.project_root.string();
+  if (auto it = request.env.find("LEAN_SRC_PATH"); it != request.env.end()) {
+    cache_key.lean_src_path = it->second;
+  }
+  cache_key.extra_roots = roots;
+  std::sort(cache_key.extra_roots.begin(), cache_key.extra_roots.end());
+  cache_key.options = absl::StrCat(options.generation ? absl::StrCat(*options.generation) : "-", "/",
+                                   options.githash.value_or("-"));
+  if (state.key_cache != nullptr) {
+    if (auto hit = state.key_cache->Lookup(cache_key)) return hit;
+  }
+  keys::FileSourceReader disk;
+  index::MemoSourceReader memo(state.index, &disk);
+  auto result = keys::ComputeKeys(ws, roots, memo, options);
+  if (auto flushed = memo.Flush(); !flushed.ok()) {
+    spdlog::warn("could not record file hashes in the index: {}", flushed.ToString());
+  }
+  if (!result.ok()) return result.status();
+  auto graph = std::make_shared<const keys::KeyResult>(std::move(*result));
+  if (state.key_cache != nullptr) state.key_cache->Store(cache_key, ws, graph);
+  return graph;
+}
+
 std::optional<ProjectKeys> ComputeProjectKeys(const service::DaemonState& state,
                                               const v1::CommandRequest& request,
                                               service::EventSink& sink) {
@@ -52,27 +79,9 @@ std::optional<ProjectKeys> ComputeProjectKeys(const service::DaemonState& state,
     root_options.githash = it->second;
   }
 
-  keycache::CacheKey cache_key;
-  cache_key.project_root = out.request.project_root.string();
-  if (auto it = out.request.env.find("LEAN_SRC_PATH"); it != out.request.env.end()) {
-    cache_key.lean_src_path = it->second;
-  }
-  cache_key.extra_roots = out.roots;
-  std::sort(cache_key.extra_roots.begin(), cache_key.extra_roots.end());
-  cache_key.options = absl::StrCat(root_options.generation ? absl::StrCat(*root_options.generation) : "-",
-                                   "/", root_options.githash.value_or("-"));
-  if (state.key_cache != nullptr) out.keys = state.key_cache->Lookup(cache_key);
-  if (!out.keys) {
-    keys::FileSourceReader disk;
-    index::MemoSourceReader memo(state.index, &disk);
-    auto result = keys::ComputeKeys(*out.workspace, out.roots, memo, root_options);
-    if (auto flushed = memo.Flush(); !flushed.ok()) {
-      spdlog::warn("could not record file hashes in the index: {}", flushed.ToString());
-    }
-    if (!result.ok()) return fail(absl::StrCat("uncaught exception: ", result.status().message()));
-    out.keys = std::make_shared<const keys::KeyResult>(std::move(*result));
-    if (state.key_cache != nullptr) state.key_cache->Store(cache_key, *out.workspace, out.keys);
-  }
+  auto graph = CachedKeyGraph(state, out.request, *out.workspace, out.roots, root_options);
+  if (!graph.ok()) return fail(absl::StrCat("uncaught exception: ", graph.status().message()));
+  out.keys = *graph;
   for (const auto& line : out.keys->stdout_lines) sink.Out(line);
   if (out.roots.empty()) {
     out.scope.reserve(out.keys->modules.size());

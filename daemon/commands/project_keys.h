@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "common/keys/key_graph.h"
+#include "common/keys/root_hash.h"
 #include "common/workspace/workspace.h"
 #include "daemon/commands/request_env.h"
 #include "daemon/service/daemon_state.h"
@@ -28,6 +30,14 @@ struct ProjectKeys {
   std::map<std::string, keys::ModuleEntry> closure;        // storage for ARGS scopes
   std::filesystem::path cache_dir;                         // CACHEDIR of this request
 };
+
+// The key graph of `ws` for `roots` (module names; empty: the default root) under `options`,
+// from the daemon's key cache when none of its inputs changed, else computed through the LMDB
+// memo and cached. The cache key is the project, LEAN_SRC_PATH, the sorted roots and the
+// options, so every command and the editor RPCs share warm graphs. Errors are ComputeKeys'.
+absl::StatusOr<std::shared_ptr<const keys::KeyResult>> CachedKeyGraph(
+    const service::DaemonState& state, const RequestEnv& request, const workspace::Workspace& ws,
+    const std::vector<std::string>& roots, const keys::RootHashOptions& options);
 
 // Runs the hashing pass. The original's warnings go to the sink as they would to stdout. On
 // error the message is written to the sink, Done(1) is sent, and nullopt is returned.

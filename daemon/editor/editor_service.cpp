@@ -1,18 +1,31 @@
 #include "daemon/editor/editor_service.h"
 
+#include "daemon/editor/file_status.h"
+#include "daemon/editor/prefetch_service.h"
+#include "daemon/editor/watch_service.h"
+#include "spdlog/spdlog.h"
+
 namespace leancache::editor {
 
-grpc::Status FileStatus(const service::DaemonState&, grpc::ServerContext*,
-                        const v1::FileStatusRequest&, v1::FileStatusReply*) {
-  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "FileStatus is not implemented yet");
+grpc::Status FileStatus(const service::DaemonState& state, grpc::ServerContext*,
+                        const v1::FileStatusRequest& request, v1::FileStatusReply* reply) {
+  auto result = ComputeFileStatus(state, request);
+  if (!result.ok()) {
+    spdlog::debug("FileStatus in {}: {}", request.invocation().project_root(), result.status().ToString());
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string(result.status().message()));
+  }
+  *reply = std::move(*result);
+  return grpc::Status::OK;
 }
-grpc::Status Watch(const service::DaemonState&, grpc::ServerContext*, const v1::WatchRequest&,
-                   grpc::ServerWriter<v1::WatchEvent>*) {
-  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "Watch is not implemented yet");
+
+grpc::Status Watch(const service::DaemonState& state, grpc::ServerContext* context,
+                   const v1::WatchRequest& request, grpc::ServerWriter<v1::WatchEvent>* writer) {
+  return RunWatch(state, context, request, writer);
 }
-grpc::Status Prefetch(const service::DaemonState&, grpc::ServerContext*, const v1::PrefetchRequest&,
-                      grpc::ServerWriter<v1::Event>*) {
-  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "Prefetch is not implemented yet");
+
+grpc::Status Prefetch(const service::DaemonState& state, grpc::ServerContext* context,
+                      const v1::PrefetchRequest& request, grpc::ServerWriter<v1::Event>* writer) {
+  return RunPrefetch(state, context, request, writer);
 }
 
 }  // namespace leancache::editor

@@ -13,6 +13,7 @@
 #include "common/keys/archive_name.h"
 #include "common/ltar/archive.h"
 #include "common/ltar/unpacker.h"
+#include "daemon/editor/progress_hub.h"
 #include "daemon/get/downstream_checks.h"
 #include "daemon/get/plan_memo.h"
 #include "daemon/get/unpack_plan.h"
@@ -190,6 +191,7 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
     p->set_unpacked(job->unpacked);
     p->set_unpack_failed(job->unpack_failed);
     sink.Send(event);
+    if (state.progress_hub) state.progress_hub->Publish(project_root.string(), *p);  // editor Watch
   };
   if (flags.download && missing.empty()) sink.Out("No files to download");
   if (flags.download && !missing.empty()) {
@@ -377,6 +379,12 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
                             {"milliseconds", ms},
                             {"exit_code", exit_code}};
   sink.Done(exit_code, summary.dump());
+  if (state.progress_hub) {  // editor Watch: the job ended, watchers rescan
+    v1::Progress end;
+    end.set_phase("done"), end.set_files_total(total_to_fetch), end.set_files_ok(job->downloaded);
+    end.set_unpacked(unpacked), end.set_unpack_failed(unpack_failed), end.set_files_failed(job->download_failed);
+    state.progress_hub->Publish(project_root.string(), end);
+  }
   spdlog::debug("get: done in {:.1f} ms", std::chrono::duration<double, std::milli>(Clock::now() - started).count());
 
   // Record what this project uses (for a safe `clean`) and when, after the client has its

@@ -12,6 +12,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/editor/progress_hub.h"
 #include "daemon/get/dep_hash_cache.h"
 #include "daemon/get/unpack_pool.h"
 #include "daemon/index/index.h"
@@ -115,6 +116,8 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   state.key_cache = &key_cache;
   state.watches = watch_hub;
   state.plan_memo = plan_memo.get();
+  editor::ProgressHub progress_hub;
+  state.progress_hub = &progress_hub;
   state.config = &config;
   state.transport = transport->get();
   state.fetches = &fetches;
@@ -167,6 +170,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   }
   sd_notify(0, "STOPPING=1");
   (*listener)->Stop();  // no new connections; the socket path disappears
+  progress_hub.Close();  // ends Watch streams now instead of at the shutdown deadline
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   server->Wait();
   (*transport)->Shutdown();

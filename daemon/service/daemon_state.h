@@ -27,6 +27,9 @@ class FetchGroup;
 namespace leancache::keycache {
 class ProjectKeyCache;
 }
+namespace leancache::editor {
+class ProgressHub;
+}
 namespace leancache::server {
 class ActivityTracker;
 class PeerRegistry;
@@ -51,6 +54,7 @@ struct DaemonState {
   get::DepHashCache* dep_hashes = nullptr;    // "already unpacked?" answers by file stamp
   watch::DirWatchHub* watches = nullptr;      // inotify, shared by the key cache and plan memo
   get::PlanMemo* plan_memo = nullptr;         // "this project was entirely current" answers
+  editor::ProgressHub* progress_hub = nullptr;  // get progress for editor watchers (Watch)
   std::function<void()> request_shutdown;
 };
 
