@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "common/workspace/cache_dir.h"
 #include "daemon/server/daemon.h"
+#include "daemon/shared/shared_cache.h"
 #include "daemon/sources/config.h"
 #include "leancache/v1/endpoint.h"
 #include "spdlog/sinks/rotating_file_sink.h"
@@ -40,6 +41,14 @@ std::filesystem::path DefaultStateDir(const std::map<std::string, std::string>& 
   if (std::string xdg = get("XDG_STATE_HOME"); !xdg.empty()) return std::filesystem::path(xdg) / "leancache";
   if (std::string home = get("HOME"); !home.empty()) return std::filesystem::path(home) / ".local/state/leancache";
   return std::filesystem::path("/tmp") / ("leancache-state-" + std::to_string(getuid()));
+}
+
+// The variable's value, or `fallback` when it is unset or empty (systemd's $STATE_DIRECTORY
+// may list several directories separated by ':'; the first one is ours).
+std::string EnvOr(const std::map<std::string, std::string>& env, const char* name, const std::string& fallback) {
+  auto it = env.find(name);
+  if (it == env.end() || it->second.empty()) return fallback;
+  return it->second.substr(0, it->second.find(':'));
 }
 
 // Parses "90", "90s", "30m", "2h" into seconds; false on anything else.
@@ -130,9 +139,30 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
   app.add_option("--log-file", log_file, "Log file (default: stderr in the foreground, else <state-dir>/leancached.log)");
+  // The shared multi-user cache (daemon/shared/README.md).
+  bool system_mode = false;
+  std::string store_dir, trust_config = leancache::shared::kDefaultTrustConfig;
+  std::string shared_socket = EnvOr(env, "LEANCACHE_SHARED_SOCKET", leancache::shared::kDefaultSystemSocket);
+  app.add_flag("--system", system_mode,
+               "Run as the shared system daemon of a multi-user server (socket " +
+                   std::string(leancache::shared::kDefaultSystemSocket) + ", blob RPCs only)");
+  app.add_option("--store-dir", store_dir, "--system: blob store (default $CACHE_DIRECTORY, else " +
+                                               std::string(leancache::shared::kDefaultStoreDir) + ")");
+  app.add_option("--trust-config", trust_config, "--system: readers, trusted writers, quarantine quota")
+      ->capture_default_str();
+  app.add_option("--shared-socket", shared_socket,
+                 "Per-user mode: the system daemon to use before HTTP sources ('off' = none; "
+                 "default $LEANCACHE_SHARED_SOCKET)")
+      ->capture_default_str();
   app.set_version_flag("--version", std::string("leancached ") + LEANCACHE_VERSION);
   CLI11_PARSE(app, argc, argv);
 
+  if (system_mode) {
+    if (app.count("--socket") == 0) socket_path = leancache::shared::kDefaultSystemSocket;
+    if (app.count("--state-dir") == 0) state_dir = EnvOr(env, "STATE_DIRECTORY", leancache::shared::kDefaultStateDir);
+    if (app.count("--idle-timeout") == 0) idle = "0";
+    if (store_dir.empty()) store_dir = EnvOr(env, "CACHE_DIRECTORY", leancache::shared::kDefaultStoreDir);
+  }
   long idle_seconds = 0;
   if (!ParseDuration(idle, &idle_seconds)) {
     std::cerr << "leancached: invalid --idle-timeout '" << idle << "' (use e.g. 90s, 30m, 2h or 0)\n";
@@ -180,6 +210,10 @@ int main(int argc, char** argv) {
   options.stall_timeout = std::chrono::seconds(stall_timeout);
   options.connect_timeout = std::chrono::seconds(connect_timeout);
   options.max_attempts = max_attempts;
+  options.shared.system = system_mode;
+  options.shared.store_dir = store_dir;
+  options.shared.trust_config = trust_config;
+  if (!system_mode && shared_socket != "off" && shared_socket != socket_path) options.shared.upstream_socket = shared_socket;
   if (auto config = leancache::sources::ConfigFilePath(env); config.ok()) options.config_path = *config;
   absl::Status status = leancache::server::RunDaemon(options, [&ready_fd] {
     Report(ready_fd, "ok");

@@ -111,6 +111,13 @@ std::shared_ptr<grpc::Channel> ProbeDaemon(const std::string& socket_path) {
 
 std::shared_ptr<grpc::Channel> ConnectToDaemon(const ConnectOptions& options, std::string* error) {
   if (auto channel = ProbeDaemon(options.socket_path)) return channel;
+  // Another user's socket: say so, instead of "not running" or a spawn-lock error.
+  if (::access(options.socket_path.c_str(), W_OK) != 0 && errno == EACCES) {
+    *error = "permission denied: cannot connect to " + options.socket_path +
+             " (it belongs to another user; every user runs their own leancached — unset "
+             "LEANCACHE_SOCKET to use yours)";
+    return nullptr;
+  }
   if (!options.autostart) {
     *error = "leancached is not running on " + options.socket_path +
              " (autostart is disabled by LEANCACHE_NO_AUTOSTART=1; start it with `leancached`)";

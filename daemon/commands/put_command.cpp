@@ -7,6 +7,7 @@
 #include "daemon/commands/project_keys.h"
 #include "daemon/pack/git_state.h"
 #include "daemon/pack/pack_run.h"
+#include "daemon/shared/job_hooks.h"
 #include "daemon/upload/backend.h"
 #include "daemon/upload/upload_archives.h"
 #include "nlohmann/json.hpp"
@@ -88,6 +89,7 @@ void RunPut(const service::DaemonState& state, const v1::CommandRequest& request
     for (const auto& a : report->archives) files.push_back(project->cache_dir / a.archive);
     temp_dir = project->cache_dir;
   }
+  if (state.shared != nullptr) shared::OfferPut(*state.shared, files, sink);  // daemon/shared/README.md
   auto summary = upload::UploadArchives(
       *state.transport, *backend, files, force,
       [&sink](const upload::UploadProgress& p) {

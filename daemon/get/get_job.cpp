@@ -18,6 +18,7 @@
 #include "daemon/get/plan_memo.h"
 #include "daemon/get/unpack_plan.h"
 #include "daemon/get/unpack_pool.h"
+#include "daemon/shared/job_hooks.h"
 #include "daemon/sources/get_sources.h"
 #include "daemon/store/blob_store.h"
 #include "daemon/transfer/fetch_group.h"
@@ -195,6 +196,13 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
   };
   if (flags.download && missing.empty()) sink.Out("No files to download");
   if (flags.download && !missing.empty()) {
+    if (state.shared != nullptr) {  // the shared system cache before HTTP (daemon/shared/README.md)
+      remaining = shared::TakeShared(*state.shared, **store, remaining, sink, [&](const Item& item) {
+        job->downloaded++;
+        if (flags.unpack) queue_unpack(item);
+      });
+    }
+    const std::vector<const Item*> wanted_from_http = remaining;
     sources::GetSourcesRequest req;
     req.mathlib_dir = mathlib_dir;
     std::error_code ec;
@@ -305,6 +313,7 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
       }
       remaining = std::move(next);
     }
+    if (state.shared != nullptr) shared::OfferDelivered(*state.shared, **store, wanted_from_http, remaining);
     send_progress("download");
   }
 

@@ -17,6 +17,8 @@
 #include "daemon/get/unpack_pool.h"
 #include "daemon/index/index.h"
 #include "daemon/keycache/project_key_cache.h"
+#include "daemon/shared/shared_cache.h"
+#include "daemon/shared/system_service.h"
 #include "daemon/get/plan_memo.h"
 #include "daemon/watch/dir_watch_hub.h"
 #include "daemon/server/activity_tracker.h"
@@ -37,7 +39,8 @@ namespace {
 constexpr int kMaxMessageBytes = 16 << 20;
 
 // The listening socket: from systemd socket activation when one was passed, else our own.
-absl::StatusOr<std::unique_ptr<UnixListener>> OpenListener(const std::string& socket_path) {
+absl::StatusOr<std::unique_ptr<UnixListener>> OpenListener(const std::string& socket_path,
+                                                           SocketAccess access) {
   int n = sd_listen_fds(/*unset_environment=*/1);
   if (n > 1) {
     return absl::InvalidArgumentError(
@@ -51,7 +54,7 @@ absl::StatusOr<std::unique_ptr<UnixListener>> OpenListener(const std::string& so
     spdlog::info("using the socket passed by systemd (fd {})", fd);
     return UnixListener::Adopt(fd, socket_path);
   }
-  return UnixListener::Bind(socket_path);
+  return UnixListener::Bind(socket_path, access);
 }
 
 }  // namespace
@@ -67,7 +70,8 @@ void BlockShutdownSignals() {
 }
 
 absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>& on_ready) {
-  if (auto st = PrepareSocketDirectory(options.socket_path); !st.ok()) return st;
+  const SocketAccess access = options.shared.system ? SocketAccess::kAllUsers : SocketAccess::kPrivate;
+  if (auto st = PrepareSocketDirectory(options.socket_path, access); !st.ok()) return st;
   auto lock = InstanceLock::Acquire(api::InstanceLockPath(options.socket_path), options.socket_path);
   if (!lock.ok()) return lock.status();
 
@@ -95,6 +99,8 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   transfer::FetchGroup fetches(**transport);
   get::UnpackPool unpack_pool(std::max(2u, std::thread::hardware_concurrency()));
   get::DepHashCache dep_hashes;
+  auto shared_cache = shared::SharedCache::Open(options.shared);
+  if (!shared_cache.ok()) return shared_cache.status();
   // inotify lets warm requests skip re-checking unchanged files; without it, stamps do the job.
   auto watches = watch::DirWatchHub::Create();
   if (!watches.ok()) spdlog::warn("no change notifications ({}); warm requests check every file", watches.status().ToString());
@@ -116,6 +122,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   state.key_cache = &key_cache;
   state.watches = watch_hub;
   state.plan_memo = plan_memo.get();
+  state.shared = shared_cache->get();
   editor::ProgressHub progress_hub;
   state.progress_hub = &progress_hub;
   state.config = &config;
@@ -130,12 +137,13 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   service::CacheService service(&state);
 
   grpc::ServerBuilder builder;
-  builder.RegisterService(&service);
+  shared::SystemService system_service(&state, &service);  // a system daemon serves only blobs
+  builder.RegisterService(options.shared.system ? static_cast<grpc::Service*>(&system_service) : &service);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) return absl::InternalError("failed to start the gRPC server");
 
-  auto listener = OpenListener(options.socket_path);
+  auto listener = OpenListener(options.socket_path, access);
   if (!listener.ok()) {
     server->Shutdown();
     return listener.status();

@@ -25,15 +25,16 @@ absl::Status Errno(const std::string& what) {
   return absl::InternalError(absl::StrCat(what, ": ", std::strerror(errno)));
 }
 
-absl::Status PrepareDirectory(const std::filesystem::path& dir) {
+absl::Status PrepareDirectory(const std::filesystem::path& dir, mode_t mode) {
   std::error_code ec;
   if (!std::filesystem::exists(dir, ec)) {
     if (!dir.parent_path().empty() && dir.parent_path() != dir) {
-      if (auto st = PrepareDirectory(dir.parent_path()); !st.ok()) return st;
+      if (auto st = PrepareDirectory(dir.parent_path(), mode); !st.ok()) return st;
     }
-    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST) {
       return Errno(absl::StrCat("cannot create socket directory ", dir.string()));
     }
+    ::chmod(dir.c_str(), mode);  // whatever the umask
     return absl::OkStatus();
   }
   struct stat st {};
@@ -42,9 +43,9 @@ absl::Status PrepareDirectory(const std::filesystem::path& dir) {
     return absl::FailedPreconditionError(absl::StrCat(dir.string(), " is not a directory"));
   }
   bool shared_sticky = (st.st_mode & S_ISVTX) != 0;
-  if (st.st_uid == ::getuid() && !shared_sticky && (st.st_mode & 0077) != 0) {
-    if (::chmod(dir.c_str(), 0700) != 0) {
-      return Errno(absl::StrCat("cannot make socket directory private: ", dir.string()));
+  if (st.st_uid == ::getuid() && !shared_sticky && (st.st_mode & 0777) != mode) {
+    if (::chmod(dir.c_str(), mode) != 0) {
+      return Errno(absl::StrCat("cannot set the mode of socket directory ", dir.string()));
     }
   }
   return absl::OkStatus();
@@ -52,17 +53,20 @@ absl::Status PrepareDirectory(const std::filesystem::path& dir) {
 
 }  // namespace
 
-absl::Status PrepareSocketDirectory(const std::string& socket_path) {
-  return PrepareDirectory(std::filesystem::path(socket_path).parent_path());
+absl::Status PrepareSocketDirectory(const std::string& socket_path, SocketAccess access) {
+  return PrepareDirectory(std::filesystem::path(socket_path).parent_path(),
+                          access == SocketAccess::kAllUsers ? 0755 : 0700);
 }
 
-absl::StatusOr<std::unique_ptr<UnixListener>> UnixListener::Bind(const std::string& socket_path) {
+absl::StatusOr<std::unique_ptr<UnixListener>> UnixListener::Bind(const std::string& socket_path,
+                                                                 SocketAccess access) {
+  const mode_t socket_mode = access == SocketAccess::kAllUsers ? 0666 : 0600;
   sockaddr_un addr{};
   if (socket_path.size() >= sizeof(addr.sun_path)) {
     return absl::InvalidArgumentError(
         absl::StrCat("socket path too long (", socket_path.size(), " bytes): ", socket_path));
   }
-  if (auto st = PrepareSocketDirectory(socket_path); !st.ok()) return st;
+  if (auto st = PrepareSocketDirectory(socket_path, access); !st.ok()) return st;
 
   struct stat existing {};
   if (::lstat(socket_path.c_str(), &existing) == 0) {
@@ -77,7 +81,7 @@ absl::StatusOr<std::unique_ptr<UnixListener>> UnixListener::Bind(const std::stri
   if (fd < 0) return Errno("socket(AF_UNIX)");
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, socket_path.data(), socket_path.size());
-  mode_t old_mask = ::umask(0177);  // no threads yet: the socket is born 0600
+  mode_t old_mask = ::umask(0777 & ~socket_mode);  // no threads yet: born with its final mode
   int rc = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   ::umask(old_mask);
   if (rc != 0) {
@@ -85,7 +89,7 @@ absl::StatusOr<std::unique_ptr<UnixListener>> UnixListener::Bind(const std::stri
     ::close(fd);
     return st;
   }
-  ::chmod(socket_path.c_str(), 0600);
+  ::chmod(socket_path.c_str(), socket_mode);
   if (::listen(fd, 128) != 0) {
     auto st = Errno(absl::StrCat("cannot listen on ", socket_path));
     ::close(fd);

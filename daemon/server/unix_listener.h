@@ -18,15 +18,23 @@ class Server;
 
 namespace leancache::server {
 
-// Makes sure the socket's directory exists and is private: directories we create get 0700; an
-// existing directory we own that is not a shared sticky one (like /tmp) is tightened to 0700.
-absl::Status PrepareSocketDirectory(const std::string& socket_path);
+// Who may open the socket file. kPrivate (per-user daemon): directory 0700, socket 0600.
+// kAllUsers (system daemon): directory 0755, socket 0666 — authorization is then SO_PEERCRED
+// plus the daemon's trust policy, not the file mode.
+enum class SocketAccess { kPrivate, kAllUsers };
+
+// Makes sure the socket's directory exists with the mode of `access`: directories we create get
+// it; an existing directory we own that is not a shared sticky one (like /tmp) is set to it.
+absl::Status PrepareSocketDirectory(const std::string& socket_path,
+                                    SocketAccess access = SocketAccess::kPrivate);
 
 class UnixListener {
  public:
-  // Creates the socket directory (0700 when we create or own it), removes a stale socket file
-  // (the caller holds the instance lock), binds `socket_path` with mode 0600 and listens.
-  static absl::StatusOr<std::unique_ptr<UnixListener>> Bind(const std::string& socket_path);
+  // Creates the socket directory (see PrepareSocketDirectory), removes a stale socket file (the
+  // caller holds the instance lock), binds `socket_path` (born with the mode of `access`, never
+  // more open even for an instant) and listens.
+  static absl::StatusOr<std::unique_ptr<UnixListener>> Bind(
+      const std::string& socket_path, SocketAccess access = SocketAccess::kPrivate);
   // Wraps an already-listening socket (e.g. from systemd socket activation). The path is only
   // used for messages and is not unlinked on Stop().
   static std::unique_ptr<UnixListener> Adopt(int listen_fd, const std::string& socket_path);

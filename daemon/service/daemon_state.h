@@ -24,6 +24,9 @@ namespace leancache::transfer {
 class Transport;
 class FetchGroup;
 }  // namespace leancache::transfer
+namespace leancache::shared {
+class SharedCache;
+}
 namespace leancache::keycache {
 class ProjectKeyCache;
 }
@@ -54,6 +57,7 @@ struct DaemonState {
   get::DepHashCache* dep_hashes = nullptr;    // "already unpacked?" answers by file stamp
   watch::DirWatchHub* watches = nullptr;      // inotify, shared by the key cache and plan memo
   get::PlanMemo* plan_memo = nullptr;         // "this project was entirely current" answers
+  shared::SharedCache* shared = nullptr;      // multi-user cache: system store or upstream
   editor::ProgressHub* progress_hub = nullptr;  // get progress for editor watchers (Watch)
   std::function<void()> request_shutdown;
 };

@@ -13,8 +13,12 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for lib in libgrpc libprotobuf liblmdb libzstd libcurl libspdlog; do
   grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
+dpkg-deb -I "$deb" postinst | grep -q "systemd-sysusers leancache.conf" || fail "the package has no postinst creating the leancache user"
 root="$LC_TMP/root"
 dpkg -x "$deb" "$root"
+for f in lib/systemd/system/leancached.socket lib/systemd/system/leancached.service lib/sysusers.d/leancache.conf lib/tmpfiles.d/leancache.conf; do
+  find "$root" -path "*/$f" | grep -q . || fail "the package lacks $f"
+done
 prefix=$(dpkg-deb -c "$deb" | grep -o '\./[^ ]*/bin/leancache$' | sed 's|^\./||; s|/bin/leancache$||')
 [ -n "$prefix" ] || fail "leancache binary not in the package"
 for f in bin/leancache bin/leancached bin/ltar lib/systemd/user/leancached.socket lib/systemd/user/leancached.service \
