@@ -139,16 +139,22 @@ absl::StatusOr<UnpackResult> UnpackArchive(const Archive& archive,
     }
   }
 
-  // 4. Rename everything into place, in archive order. If a rename fails, remove the files
-  // already renamed; the remaining temp files are removed by their destructors.
-  for (size_t i = 0; i < pending.size(); ++i) {
-    absl::Status st = pending[i].Commit();
+  // 4. Rename everything into place, in archive order except that a new trace goes LAST: the
+  // trace is what says "unpacked", so a crash between the renames must leave the old trace (the
+  // module is unpacked again next time), never the new trace over old outputs. If a rename
+  // fails, remove the files already renamed; the remaining temp files are removed by their
+  // destructors.
+  std::vector<size_t> order;
+  for (size_t i = trace_matches ? 0 : 1; i < pending.size(); ++i) order.push_back(i);
+  if (!trace_matches && !pending.empty()) order.push_back(0);
+  for (size_t k = 0; k < order.size(); ++k) {
+    absl::Status st = pending[order[k]].Commit();
     if (!st.ok()) {
-      for (size_t j = 0; j < i; ++j) ::unlink(pending[j].target_path().c_str());
+      for (size_t j = 0; j < k; ++j) ::unlink(pending[order[j]].target_path().c_str());
       return fail(WithArchive(archive, st));
     }
-    result.written.push_back(pending[i].target_path());
   }
+  for (const fs::AtomicFile& f : pending) result.written.push_back(f.target_path());
   return result;
 }
 

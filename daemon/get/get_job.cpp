@@ -22,6 +22,7 @@
 #include "daemon/sources/get_sources.h"
 #include "daemon/store/blob_store.h"
 #include "daemon/transfer/fetch_group.h"
+#include "daemon/verify/archive_decode.h"
 #include "daemon/transfer/transport.h"
 #include "nlohmann/json.hpp"
 #include "spdlog/spdlog.h"
@@ -102,9 +103,12 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
     } else {
       job->unpack_failed++;
       // A damaged archive must not be served again: drop it so the next get re-downloads it.
-      (void)(*store)->Remove(item.key);
+      // [reliability] A sound archive whose outputs could not be written (disk full,
+      // permissions) is kept.
+      const bool damaged = !verify::ArchiveDecodes(archive).ok();
+      if (damaged) (void)(*store)->Remove(item.key);
       job->AddError(absl::StrCat(item.module, " (", archive.string(), "): ", result.status().message(),
-                                 "; archive removed"));
+                                 damaged ? "; archive removed" : ""));
     }
   };
   auto queue_unpack = [job, pool, unpack_one](const Item& item) {
