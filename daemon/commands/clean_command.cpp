@@ -5,35 +5,15 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/commands/command_word.h"
 #include "common/keys/archive_name.h"
-#include "common/keys/source_reader.h"
 #include "daemon/commands/project_keys.h"
+#include "daemon/evict/cache_quota.h"
+#include "daemon/evict/project_usage.h"
 #include "daemon/index/index.h"
-#include "daemon/index/memo_source_reader.h"
 #include "daemon/store/blob_store.h"
 #include "nlohmann/json.hpp"
 #include "spdlog/spdlog.h"
 
 namespace leancache::commands {
-namespace {
-
-// Every key of another project's current graph; error if it cannot be computed.
-absl::StatusOr<std::set<uint64_t>> KeysOfProject(const service::DaemonState& state,
-                                                 const std::string& root,
-                                                 const std::map<std::string, std::string>& env) {
-  auto forwarded = env;
-  forwarded.erase("LEAN_SRC_PATH");  // the caller's search path belongs to the caller's project
-  auto ws = workspace::Workspace::Open(root, forwarded);
-  if (!ws.ok()) return ws.status();
-  keys::FileSourceReader disk;
-  index::MemoSourceReader memo(state.index, &disk);
-  auto result = keys::ComputeKeys(*ws, {}, memo, keys::RootHashOptions());
-  if (!result.ok()) return result.status();
-  std::set<uint64_t> out;
-  for (const auto& [module, entry] : result->modules) out.insert(entry.key);
-  return out;
-}
-
-}  // namespace
 
 void RunClean(const service::DaemonState& state, const v1::CommandRequest& request,
               service::EventSink& sink) {
@@ -54,27 +34,11 @@ void RunClean(const service::DaemonState& state, const v1::CommandRequest& reque
   if (word == "clean") {
     for (const auto& [module, entry] : project->keys->modules) keep.insert(entry.key);
     auto blobs = state.index->ListBlobs((*store)->dir().string());
-    std::set<std::string> others;
     if (blobs.ok()) {
-      for (const auto& [key, record] : *blobs) {
-        for (const auto& user : record.users) {
-          if (user != project->request.project_root.string()) others.insert(user);
-        }
-      }
-    }
-    for (const auto& other : others) {
-      std::error_code ec;
-      if (!std::filesystem::is_directory(other, ec)) continue;  // gone: uses nothing
-      auto theirs = KeysOfProject(state, other, project->request.env);
-      if (theirs.ok()) {
-        for (uint64_t k : *theirs) kept_for_others += keep.insert(k).second;
-        continue;
-      }
-      notes.push_back(absl::StrCat("note: keeping the archives last used by ", other,
-                                   " (its keys cannot be computed: ", theirs.status().message(), ")"));
-      for (const auto& [key, record] : *blobs) {
-        if (record.users.count(other)) kept_for_others += keep.insert(key).second;
-      }
+      // The cross-project rule is shared with gc's eviction ranking (daemon/evict).
+      auto used = evict::KeysStillUsed(state, *blobs, project->request.project_root.string(), project->request.env);
+      for (uint64_t k : used.keys) kept_for_others += keep.insert(k).second;
+      notes = std::move(used.notes);
     }
   }
 
@@ -87,6 +51,7 @@ void RunClean(const service::DaemonState& state, const v1::CommandRequest& reque
     auto key = keys::KeyFromFileName(it->path().filename().string());
     bool top_level = it->path().parent_path() == (*store)->dir();
     if (key && keep.count(*key)) continue;
+    if (key && top_level && state.quota != nullptr && state.quota->IsPinned(**store, *key)) continue;  // a request uses it
     uint64_t size = it->file_size(ec);
     if (key && top_level) {
       if (auto st = (*store)->Remove(*key); !st.ok()) {

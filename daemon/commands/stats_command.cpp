@@ -1,10 +1,73 @@
 #include "daemon/commands/stats_command.h"
 
+#include "absl/strings/str_cat.h"
+#include "common/workspace/cache_dir.h"
+#include "daemon/commands/command_word.h"
+#include "daemon/commands/request_env.h"
+#include "daemon/evict/cache_quota.h"
+#include "daemon/index/index.h"
+#include "daemon/sources/config.h"
+#include "daemon/stats/stats_book.h"
+#include "daemon/store/blob_store.h"
+#include "nlohmann/json.hpp"
+
 namespace leancache::commands {
 
-void RunStats(const service::DaemonState&, const v1::CommandRequest&, service::EventSink& sink) {
-  sink.Err("leancache: 'stats' is not implemented yet");
-  sink.Done(1);
+void RunStats(const service::DaemonState& state, const v1::CommandRequest& request,
+              service::EventSink& sink) {
+  if (!AcceptCommand(request, {"stats"}, sink) || !AcceptNoArguments(request, sink)) return;
+  for (const auto& [name, value] : request.invocation().options()) {
+    if (name != "zero") {
+      sink.Err(absl::StrCat("leancache stats: unknown option --", name, " (accepted: --zero, --json)"));
+      return sink.Done(1);
+    }
+  }
+  const bool zero = request.invocation().options().count("zero") > 0;
+  auto snapshot = stats::ReadStats(*state.index);
+  if (!snapshot.ok()) {
+    sink.Err(absl::StrCat("leancache stats: cannot read the statistics: ", snapshot.status().message()));
+    return sink.Done(1);
+  }
+  nlohmann::json doc = stats::SnapshotJson(*snapshot);
+  std::vector<std::string> lines = stats::SnapshotText(*snapshot);
+
+  // The request's CACHEDIR as the bounded cache accounts it.
+  doc["cache"] = nullptr;
+  auto env = ParseRequestEnv(request.invocation());
+  if (env.ok() && state.quota != nullptr) {
+    auto cap = sources::EffectiveCacheCap(*state.config, env->env);
+    auto store = store::BlobStore::Open(workspace::ResolveCacheDir(env->env), state.index);
+    if (!cap.ok()) {
+      sink.Err(std::string(cap.status().message()));
+    } else if (store.ok()) {
+      auto usage = state.quota->UsageOf(**store);
+      if (usage.ok()) {
+        doc["cache"] = {{"dir", (*store)->dir().string()},
+                        {"archives", usage->archives},
+                        {"archive_bytes", usage->archive_bytes},
+                        {"reserved_bytes", usage->reserved_bytes},
+                        {"size_cap", *cap}};
+        lines.push_back(absl::StrCat("Cache: ", (*store)->dir().string(), ": ", usage->archives, " archives, ",
+                                     stats::HumanBytes(usage->archive_bytes),
+                                     *cap == 0 ? " (no size cap)" : absl::StrCat(" of a ", stats::HumanBytes(*cap), " cap")));
+      }
+    }
+  }
+
+  doc["zeroed"] = false;
+  if (zero) {
+    auto removed = stats::ZeroStats(*state.index);
+    if (!removed.ok()) {
+      sink.Err(absl::StrCat("leancache stats: cannot zero the statistics: ", removed.status().message()));
+      return sink.Done(1);
+    }
+    doc["zeroed"] = true;
+    lines.push_back("Statistics zeroed.");
+  }
+  if (!request.invocation().json()) {
+    for (const auto& line : lines) sink.Out(line);
+  }
+  sink.Done(0, doc.dump());
 }
 
 }  // namespace leancache::commands

@@ -1,5 +1,9 @@
 #pragma once
-// `leancache stats` (placeholder until implemented).
+// `leancache stats [--json] [--zero]` (issue 7.3): the last run of each command family (get,
+// put) and the lifetime sums — hits, misses, archives and bytes downloaded, bytes unpacked,
+// evictions, time, errors by kind — as recorded in the index by daemon/stats, plus the current
+// size of the request's CACHEDIR against its cap. --zero shows the numbers, then deletes them.
+// --json prints {"lifetime", "last": {family: ...}, "cache": {...}, "zeroed"}.
 
 #include "daemon/service/daemon_state.h"
 #include "daemon/service/event_sink.h"
@@ -8,6 +12,6 @@
 namespace leancache::commands {
 
 void RunStats(const service::DaemonState& state, const v1::CommandRequest& request,
-             service::EventSink& sink);
+              service::EventSink& sink);
 
 }  // namespace leancache::commands

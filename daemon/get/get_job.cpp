@@ -14,16 +14,20 @@
 #include "common/ltar/archive.h"
 #include "common/ltar/unpacker.h"
 #include "daemon/editor/progress_hub.h"
+#include "daemon/evict/cache_quota.h"
 #include "daemon/get/downstream_checks.h"
 #include "daemon/get/plan_memo.h"
 #include "daemon/get/unpack_plan.h"
 #include "daemon/get/unpack_pool.h"
 #include "daemon/shared/job_hooks.h"
+#include "daemon/sources/config.h"
 #include "daemon/sources/get_sources.h"
+#include "daemon/stats/run_counters.h"
+#include "daemon/stats/stats_book.h"
 #include "daemon/store/blob_store.h"
 #include "daemon/transfer/fetch_group.h"
-#include "daemon/verify/archive_decode.h"
 #include "daemon/transfer/transport.h"
+#include "daemon/verify/archive_decode.h"
 #include "nlohmann/json.hpp"
 #include "spdlog/spdlog.h"
 
@@ -31,6 +35,10 @@ namespace leancache::get {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// [bounded cache] How long a download waits for room under the cache size cap (while the cap is
+// full of archives that running requests are downloading or unpacking) before it fails.
+constexpr std::chrono::minutes kRoomWait{10};
 
 struct Item {
   std::string module;
@@ -43,6 +51,8 @@ struct Item {
 struct JobState {
   std::atomic<uint64_t> downloaded{0}, download_failed{0}, bytes{0};
   std::atomic<uint64_t> unpacked{0}, unpack_failed{0}, unpack_pending{0};
+  stats::RunCounters stats;          // [stats] bytes unpacked and errors by kind
+  evict::EvictionCounters evicted;   // [bounded cache] evictions this job's downloads caused
   std::mutex mu;
   std::vector<std::string> errors;  // user-facing failure lines, reported at the end
   void AddError(std::string line) {
@@ -74,6 +84,15 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
   if (auto scan = (*store)->EnsureScanned(); !scan.ok()) {
     spdlog::warn("scan of {} failed: {}", project.cache_dir.string(), scan.status().ToString());
   }
+  // [stats] the run's start; [bounded cache] the size cap (config, or LEANCACHE_MAX_CACHE_SIZE).
+  const int64_t started_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch()).count();
+  auto cap_or = sources::EffectiveCacheCap(*state.config, project.request.env);
+  if (!cap_or.ok()) {
+    sink.Err(std::string(cap_or.status().message()));
+    return sink.Done(1);
+  }
+  const uint64_t cap = *cap_or;
 
   std::vector<Item> items;
   items.reserve(project.scope.size());
@@ -100,8 +119,16 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
     auto result = ltar::UnpackArchiveFile(archive.string(), {base.string()}, options);
     if (result.ok()) {
       job->unpacked++;
+      uint64_t written = 0;  // [stats] bytes unpacked
+      for (const auto& f : result->written) {
+        std::error_code ec;
+        auto size = std::filesystem::file_size(f, ec);
+        if (!ec) written += size;
+      }
+      job->stats.Add(stats::Counter::kBytesUnpacked, written);
     } else {
       job->unpack_failed++;
+      job->stats.AddError(stats::ClassifyUnpackFailure(result.status()));  // [stats]
       // A damaged archive must not be served again: drop it so the next get re-downloads it.
       // [reliability] A sound archive whose outputs could not be written (disk full,
       // permissions) is kept.
@@ -111,9 +138,13 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
                                  damaged ? "; archive removed" : ""));
     }
   };
-  auto queue_unpack = [job, pool, unpack_one](const Item& item) {
+  auto* quota = state.quota;
+  store::BlobStore* pin_store = store->get();
+  auto queue_unpack = [job, pool, unpack_one, quota, pin_store](const Item& item) {
     job->unpack_pending++;
-    pool->Submit([job, unpack_one, item] {
+    // [bounded cache] the archive stays pinned (never evicted) until it is unpacked.
+    auto pin = quota ? std::make_shared<evict::Pin>(quota->PinKey(*pin_store, item.key)) : nullptr;
+    pool->Submit([job, unpack_one, item, pin] {
       unpack_one(item);
       job->unpack_pending--;
     });
@@ -228,15 +259,29 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
         const Item* item;
         std::shared_future<transfer::Result> result;
         std::filesystem::path temp;  // ours to remove unless the fetch delivered into it
+        std::shared_ptr<std::atomic<bool>> unpack_queued;  // [bounded cache] by the finisher
       };
       std::vector<Pending> pending;
       for (const auto* item : remaining) {
         if (!flags.force_download && (*store)->Has(item->key)) {  // fetched meanwhile by another request
           job->downloaded++;
           if (flags.unpack) queue_unpack(*item);
-          pending.push_back({item, {}, {}});
+          pending.push_back({item, {}, {}, nullptr});
           continue;
         }
+        // [bounded cache] room under the size cap before anything is written: an estimate now,
+        // grown to the Content-Length by the transport; waits while pinned archives fill the cap.
+        auto room = state.quota == nullptr ? absl::StatusOr<std::unique_ptr<evict::Reservation>>(std::unique_ptr<evict::Reservation>())
+                    : state.quota->Reserve(**store, item->key, cap == 0 ? 0 : state.quota->ExpectedSize(**store, cap),
+                                           cap, kRoomWait, [&sink] { return sink.cancelled(); }, &job->evicted);
+        if (!room.ok()) {
+          job->download_failed++;
+          job->stats.AddError(stats::ErrorKind::kCacheFull);
+          job->AddError(absl::StrCat(item->hash16, ".ltar: ", room.status().message()));
+          continue;
+        }
+        std::shared_ptr<evict::Reservation> reservation = std::move(*room);
+        auto unpack_queued = std::make_shared<std::atomic<bool>>(false);
         auto temp = (*store)->TempPathFor(item->key);
         if (!temp.ok()) {
           job->download_failed++;
@@ -247,13 +292,17 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
         request.url = round.FileUrl(item->hash16);
         request.temp_path = temp->string();
         request.forbidden_is_miss = round.forbidden_is_miss;
+        if (reservation && cap != 0) request.reserve = [reservation](uint64_t total) { return reservation->GrowTo(total); };
+        const Item* fetched = item;
+        const bool unpack_on_arrival = flags.unpack;
         store::BlobStore* blob_store = store->get();
         uint64_t key = item->key;
         std::string origin = request.url;
         bool started_fetch = false;
         auto shared = state.fetches->Fetch(
             absl::StrCat(project.cache_dir.string(), "/", item->hash16), request,
-            [blob_store, key, origin, temp = *temp](transfer::Result r) {
+            [blob_store, key, origin, temp = *temp, reservation, unpack_queued, queue_unpack, fetched,
+             unpack_on_arrival](transfer::Result r) {
               if (r.verdict != transfer::Verdict::kDelivered) return r;
               auto parsed = ltar::Archive::ReadFile(temp.string());
               if (!parsed.ok()) {
@@ -266,13 +315,22 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
               if (!adopted.ok()) {
                 r.verdict = transfer::Verdict::kFailed;
                 r.error = std::string(adopted.status().message());
+              } else {
+                // [bounded cache] count the archive, and unpack it now (pinned) so its room is
+                // freed without waiting for earlier downloads of this job.
+                if (reservation) reservation->Commit(adopted->size);
+                if (unpack_on_arrival) {
+                  queue_unpack(*fetched);
+                  unpack_queued->store(true);
+                }
               }
               return r;
             },
             nullptr, &started_fetch);
         std::error_code rm_ec;
         if (!started_fetch) std::filesystem::remove(*temp, rm_ec);
-        pending.push_back({item, shared, started_fetch ? *temp : std::filesystem::path()});
+        pending.push_back({item, shared, started_fetch ? *temp : std::filesystem::path(),
+                           started_fetch ? unpack_queued : nullptr});
       }
       std::vector<const Item*> next;
       auto last_progress = Clock::now() - std::chrono::seconds(1);
@@ -301,7 +359,7 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
           case transfer::Verdict::kDelivered:
             job->downloaded++;
             job->bytes += r.bytes;
-            if (flags.unpack) queue_unpack(*p.item);
+            if (flags.unpack && !(p.unpack_queued && p.unpack_queued->load())) queue_unpack(*p.item);
             break;
           case transfer::Verdict::kMiss:
             next.push_back(p.item);
@@ -309,6 +367,7 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
             break;
           default:
             job->download_failed++;
+            job->stats.AddError(stats::ClassifyTransferFailure(r));  // [stats]
             job->AddError(absl::StrCat(p.item->hash16, ".ltar: ", r.error.empty() ? transfer::VerdictName(r.verdict) : r.error));
             next.push_back(p.item);
             last_missed.erase(p.item);
@@ -374,6 +433,13 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
       sink.Out("Downloaded all files successfully!");
     }
   }
+  // [bounded cache] say when the cap made this run evict archives.
+  const uint64_t evicted = job->evicted.archives.load(), evicted_bytes = job->evicted.bytes.load();
+  if (evicted > 0) {
+    sink.Out(absl::StrCat("Note: evicted ", evicted, " archive(s) (", stats::HumanBytes(evicted_bytes), ") from ",
+                          (*store)->dir().string(), " to stay under its size cap of ", stats::HumanBytes(cap),
+                          "; a later get downloads again the ones it needs"));
+  }
   if (ticket && exit_code == 0 && missing.empty() && to_unpack_now.empty()) {
     memo->Record(std::move(*ticket));
   } else if (memo != nullptr && !memo_key.empty() && !memo_hit) {
@@ -391,7 +457,25 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
                             {"root_hash", absl::StrFormat("%016x", project.keys->root_hash)},
                             {"milliseconds", ms},
                             {"exit_code", exit_code}};
+  summary["archives_evicted"] = evicted;  // [bounded cache]
+  summary["bytes_evicted"] = evicted_bytes;
+  summary["cache_size_cap"] = cap;
   sink.Done(exit_code, summary.dump());
+  {  // [stats] this run, into the index (lifetime and last get), after the client has its answer
+    job->stats.Add(stats::Counter::kHits, flags.download ? items.size() - missing.size() : already + cached_to_unpack);
+    job->stats.Add(stats::Counter::kMisses, flags.download ? missing.size() : items.size() - already - cached_to_unpack);
+    job->stats.Add(stats::Counter::kDownloaded, job->downloaded.load());
+    job->stats.Add(stats::Counter::kNotFound, misses);
+    job->stats.Add(stats::Counter::kBytesDownloaded, job->bytes.load());
+    job->stats.Add(stats::Counter::kUnpacked, unpacked);
+    job->stats.Add(stats::Counter::kArchivesEvicted, evicted);
+    job->stats.Add(stats::Counter::kBytesEvicted, evicted_bytes);
+    const char* word = !flags.download ? (flags.force_unpack ? "unpack!" : "unpack")
+                       : flags.force_download ? "get!" : !flags.unpack ? "get-" : "get";
+    if (auto st = stats::RecordRun(*state.index, job->stats.ToRecord(word, started_unix_ms, ms)); !st.ok()) {
+      spdlog::warn("cannot record statistics: {}", st.ToString());
+    }
+  }
   if (state.progress_hub) {  // editor Watch: the job ended, watchers rescan
     v1::Progress end;
     end.set_phase("done"), end.set_files_total(total_to_fetch), end.set_files_ok(job->downloaded);

@@ -83,6 +83,7 @@ absl::Status ValidateIndexContents(LmdbEnv& env) {
             if (k.substr(0, kCacheDirPrefix.size()) == kCacheDirPrefix) {
               return DecodeCheck(DecodeCacheDirRecord(v), "meta");
             }
+            if (k.substr(0, kStatsPrefix.size()) == kStatsPrefix) return DecodeCheck(DecodeStatsRecord(v), "meta");
             return absl::OkStatus();
           case Table::kFiles:
             return DecodeCheck(DecodeFileRecord(v), "files");

@@ -325,6 +325,24 @@ absl::StatusOr<bool> Index::RemoveBlob(std::string_view cache_dir, uint64_t key)
   return existed;
 }
 
+absl::StatusOr<size_t> Index::RemoveBlobs(std::string_view cache_dir, absl::Span<const uint64_t> keys) {
+  size_t removed = 0;
+  absl::Status s = env_->Write([&](LmdbEnv::Txn& txn) -> absl::Status {
+    removed = 0;
+    absl::StatusOr<std::optional<uint32_t>> id = FindCacheDir(txn, cache_dir);
+    if (!id.ok()) return id.status();
+    if (!*id) return absl::OkStatus();
+    for (uint64_t key : keys) {
+      absl::StatusOr<bool> d = txn.Delete(Table::kBlobs, BlobKey(**id, key));
+      if (!d.ok()) return d.status();
+      removed += *d ? 1 : 0;
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return removed;
+}
+
 absl::StatusOr<std::vector<std::pair<uint64_t, BlobRecord>>> Index::ListBlobs(std::string_view cache_dir) {
   std::vector<std::pair<uint64_t, BlobRecord>> out;
   absl::Status s = env_->Read([&](LmdbEnv::Txn& txn) -> absl::Status {
@@ -407,6 +425,83 @@ absl::StatusOr<std::vector<std::pair<std::string, ProjectRecord>>> Index::ListPr
   });
   if (!s.ok()) return s;
   return out;
+}
+
+// ---- command statistics ----
+
+absl::StatusOr<std::optional<StatsRecord>> Index::GetStatsRecord(std::string_view name) {
+  std::optional<StatsRecord> out;
+  std::string key = std::string(kStatsPrefix) + std::string(name);
+  absl::Status s = env_->Read([&](LmdbEnv::Txn& txn) -> absl::Status {
+    absl::StatusOr<std::optional<std::string_view>> v = txn.Get(Table::kMeta, key);
+    if (!v.ok()) return v.status();
+    if (!*v) return absl::OkStatus();
+    absl::StatusOr<StatsRecord> r = DecodeStatsRecord(**v);
+    if (!r.ok()) return r.status();
+    out = *std::move(r);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::Status Index::UpdateStatsRecords(absl::Span<const std::string> names,
+                                       const std::function<void(std::string_view, StatsRecord&)>& update) {
+  return env_->Write([&](LmdbEnv::Txn& txn) -> absl::Status {
+    for (const std::string& name : names) {
+      std::string key = std::string(kStatsPrefix) + std::string(name);
+      StatsRecord record;
+      absl::StatusOr<std::optional<std::string_view>> v = txn.Get(Table::kMeta, key);
+      if (!v.ok()) return v.status();
+      if (*v) {
+        absl::StatusOr<StatsRecord> r = DecodeStatsRecord(**v);
+        if (r.ok()) {
+          record = *std::move(r);
+        } else {
+          spdlog::warn("replacing a damaged stats record {}: {}", name, std::string(r.status().message()));
+        }
+      }
+      update(name, record);
+      if (absl::Status st = txn.Put(Table::kMeta, key, EncodeStatsRecord(record)); !st.ok()) return st;
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, StatsRecord>>> Index::ListStatsRecords() {
+  std::vector<std::pair<std::string, StatsRecord>> out;
+  absl::Status s = env_->Read([&](LmdbEnv::Txn& txn) {
+    out.clear();
+    return txn.ForEach(Table::kMeta, kStatsPrefix, [&](std::string_view k, std::string_view v) -> absl::Status {
+      absl::StatusOr<StatsRecord> r = DecodeStatsRecord(v);
+      if (!r.ok()) return r.status();
+      out.emplace_back(std::string(k.substr(kStatsPrefix.size())), *std::move(r));
+      return absl::OkStatus();
+    });
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<size_t> Index::ClearStatsRecords() {
+  size_t removed = 0;
+  absl::Status s = env_->Write([&](LmdbEnv::Txn& txn) -> absl::Status {
+    removed = 0;
+    std::vector<std::string> keys;
+    absl::Status st = txn.ForEach(Table::kMeta, kStatsPrefix, [&](std::string_view k, std::string_view) {
+      keys.emplace_back(k);
+      return absl::OkStatus();
+    });
+    if (!st.ok()) return st;
+    for (const std::string& k : keys) {
+      absl::StatusOr<bool> d = txn.Delete(Table::kMeta, k);
+      if (!d.ok()) return d.status();
+      removed += *d ? 1 : 0;
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return removed;
 }
 
 absl::StatusOr<IndexStats> Index::Stats() {

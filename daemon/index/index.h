@@ -88,6 +88,8 @@ class Index {
                                      const std::function<void(BlobRecord&)>& update);
   // Returns whether a record existed.
   absl::StatusOr<bool> RemoveBlob(std::string_view cache_dir, uint64_t key);
+  // Removes the records of `keys` in one transaction; returns how many existed.
+  absl::StatusOr<size_t> RemoveBlobs(std::string_view cache_dir, absl::Span<const uint64_t> keys);
   // All records of one CACHEDIR, in key order.
   absl::StatusOr<std::vector<std::pair<uint64_t, BlobRecord>>> ListBlobs(std::string_view cache_dir);
 
@@ -107,6 +109,18 @@ class Index {
   // All projects whose root fits in an LMDB key (roots over ~500 bytes are stored hashed and
   // are not listed).
   absl::StatusOr<std::vector<std::pair<std::string, ProjectRecord>>> ListProjects();
+
+  // ---- command statistics (meta "stats:<name>", see records.h) ----
+  // The record `name` (e.g. "lifetime", "last:get"), or nullopt.
+  absl::StatusOr<std::optional<StatsRecord>> GetStatsRecord(std::string_view name);
+  // Applies `update` to the record of each name in `names` (a default record when absent) and
+  // stores them, in one transaction. `update` may run more than once (if the map must grow).
+  absl::Status UpdateStatsRecords(absl::Span<const std::string> names,
+                                  const std::function<void(std::string_view name, StatsRecord&)>& update);
+  // Every stats record, by name (without the "stats:" prefix), in name order.
+  absl::StatusOr<std::vector<std::pair<std::string, StatsRecord>>> ListStatsRecords();
+  // Deletes every stats record; returns how many there were.
+  absl::StatusOr<size_t> ClearStatsRecords();
 
   absl::StatusOr<IndexStats> Stats();
 

@@ -12,6 +12,7 @@ constexpr uint8_t kFileFormat = 'F';
 constexpr uint8_t kBlobFormat = 'B';
 constexpr uint8_t kProjectFormat = 'P';
 constexpr uint8_t kCacheDirFormat = 'D';
+constexpr uint8_t kStatsFormat = 'S';
 
 // Upper bound on element counts, so a damaged count cannot make us allocate gigabytes.
 constexpr uint64_t kMaxListLength = 1 << 20;
@@ -160,6 +161,44 @@ absl::StatusOr<CacheDirRecord> DecodeCacheDirRecord(std::string_view value) {
   if (id == 0 || id > UINT32_MAX) return in.Malformed(absl::StrCat("cache-dir id ", id, " out of range"));
   r.id = static_cast<uint32_t>(id);
   LC_ASSIGN(r.scanned_ms, in.SignedVarint());
+  if (absl::Status s = in.ExpectEnd(); !s.ok()) return s;
+  return r;
+}
+
+std::string EncodeStatsRecord(const StatsRecord& r) {
+  ByteWriter out;
+  out.U8(kStatsFormat);
+  out.Varint(r.runs);
+  out.SignedVarint(r.first_ms);
+  out.SignedVarint(r.last_ms);
+  out.Bytes(r.command);
+  out.Varint(r.counters.size());
+  for (const auto& [name, value] : r.counters) {
+    out.Bytes(name);
+    out.Varint(value);
+  }
+  return out.Take();
+}
+
+absl::StatusOr<StatsRecord> DecodeStatsRecord(std::string_view value) {
+  ByteReader in(value, "stats record");
+  if (absl::Status s = ExpectFormat(in, kStatsFormat); !s.ok()) return s;
+  StatsRecord r;
+  LC_ASSIGN(r.runs, in.Varint());
+  LC_ASSIGN(r.first_ms, in.SignedVarint());
+  LC_ASSIGN(r.last_ms, in.SignedVarint());
+  std::string_view command;
+  LC_ASSIGN(command, in.Bytes());
+  r.command = std::string(command);
+  uint64_t n = 0;
+  LC_ASSIGN(n, ListLength(in));
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string_view name;
+    uint64_t v = 0;
+    LC_ASSIGN(name, in.Bytes());
+    LC_ASSIGN(v, in.Varint());
+    if (!r.counters.emplace(std::string(name), v).second) return in.Malformed("duplicate counter");
+  }
   if (absl::Status s = in.ExpectEnd(); !s.ok()) return s;
   return r;
 }

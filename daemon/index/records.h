@@ -19,12 +19,17 @@
 //            "cachedir_next_id" -> varint next id
 //            "cachedir:" + path (hashed when too long) ->
 //            0x44 'D' | varint id | svarint scanned_ms (0 = never scanned)
+//            "stats:" + name -> (added in schema 1 without a bump: a new key and format byte
+//            that older daemons ignore)
+//            0x53 'S' | varint runs | svarint first_ms | svarint last_ms | str command |
+//            varint n | n x (str counter name | varint value)   (names sorted, unique)
 //
 // Adding a field or changing a layout means a new format byte or a schema version bump.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -77,15 +82,29 @@ struct CacheDirRecord {
   bool operator==(const CacheDirRecord&) const = default;
 };
 
+// `meta` "stats:<name>": command statistics (daemon/stats): how many runs were summed, when the
+// first and the last of them started, the command word of the last one, and named counters.
+struct StatsRecord {
+  uint64_t runs = 0;
+  int64_t first_ms = 0;  // unix ms
+  int64_t last_ms = 0;   // unix ms
+  std::string command;   // command word of the last run summed in ("get", "get!", "put", ...)
+  std::map<std::string, uint64_t> counters;
+
+  bool operator==(const StatsRecord&) const = default;
+};
+
 std::string EncodeFileRecord(const FileRecord& record);
 std::string EncodeBlobRecord(const BlobRecord& record);
 std::string EncodeProjectRecord(const ProjectRecord& record);
 std::string EncodeCacheDirRecord(const CacheDirRecord& record);
+std::string EncodeStatsRecord(const StatsRecord& record);
 
 // Decoders: DataLoss on any malformation (wrong format byte, short value, trailing bytes).
 absl::StatusOr<FileRecord> DecodeFileRecord(std::string_view value);
 absl::StatusOr<BlobRecord> DecodeBlobRecord(std::string_view value);
 absl::StatusOr<ProjectRecord> DecodeProjectRecord(std::string_view value);
 absl::StatusOr<CacheDirRecord> DecodeCacheDirRecord(std::string_view value);
+absl::StatusOr<StatsRecord> DecodeStatsRecord(std::string_view value);
 
 }  // namespace leancache::index

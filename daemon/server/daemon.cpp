@@ -12,20 +12,21 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/evict/cache_quota.h"
 #include "daemon/editor/progress_hub.h"
 #include "daemon/get/dep_hash_cache.h"
 #include "daemon/get/unpack_pool.h"
 #include "daemon/index/index.h"
-#include "daemon/keycache/project_key_cache.h"
-#include "daemon/shared/shared_cache.h"
-#include "daemon/shared/system_service.h"
 #include "daemon/get/plan_memo.h"
+#include "daemon/keycache/project_key_cache.h"
 #include "daemon/watch/dir_watch_hub.h"
 #include "daemon/server/activity_tracker.h"
 #include "daemon/server/instance_lock.h"
 #include "daemon/server/peer_registry.h"
 #include "daemon/server/unix_listener.h"
 #include "daemon/service/cache_service.h"
+#include "daemon/shared/shared_cache.h"
+#include "daemon/shared/system_service.h"
 #include "daemon/sources/config.h"
 #include "daemon/transfer/fetch_group.h"
 #include "daemon/transfer/transport.h"
@@ -83,6 +84,9 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
                  (options.state_dir / "index").string());
   }
 
+  // Bounded cache (daemon/evict); declared early so it outlives every pin and reservation.
+  evict::CacheQuota quota(index->get());
+
   sources::Config config;
   if (!options.config_path.empty()) {
     auto loaded = sources::LoadConfig(options.config_path);
@@ -99,8 +103,6 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   transfer::FetchGroup fetches(**transport);
   get::UnpackPool unpack_pool(std::max(2u, std::thread::hardware_concurrency()));
   get::DepHashCache dep_hashes;
-  auto shared_cache = shared::SharedCache::Open(options.shared);
-  if (!shared_cache.ok()) return shared_cache.status();
   // inotify lets warm requests skip re-checking unchanged files; without it, stamps do the job.
   auto watches = watch::DirWatchHub::Create();
   if (!watches.ok()) spdlog::warn("no change notifications ({}); warm requests check every file", watches.status().ToString());
@@ -108,6 +110,8 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   std::unique_ptr<get::PlanMemo> plan_memo;
   if (watch_hub != nullptr) plan_memo = std::make_unique<get::PlanMemo>(watch_hub);
 
+  auto shared_cache = shared::SharedCache::Open(options.shared);
+  if (!shared_cache.ok()) return shared_cache.status();
   ActivityTracker activity;
   PeerRegistry peers;
   std::atomic<bool> shutdown_requested{false};
@@ -122,22 +126,23 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   state.key_cache = &key_cache;
   state.watches = watch_hub;
   state.plan_memo = plan_memo.get();
-  state.shared = shared_cache->get();
-  editor::ProgressHub progress_hub;
-  state.progress_hub = &progress_hub;
   state.config = &config;
   state.transport = transport->get();
   state.fetches = &fetches;
   state.unpack_pool = &unpack_pool;
   state.dep_hashes = &dep_hashes;
+  state.shared = shared_cache->get();
+  editor::ProgressHub progress_hub;
+  state.progress_hub = &progress_hub;
+  state.quota = &quota;
   state.request_shutdown = [&shutdown_requested] {
     shutdown_requested = true;
     ::kill(::getpid(), SIGTERM);  // wakes the sigtimedwait loop below
   };
   service::CacheService service(&state);
+  shared::SystemService system_service(&state, &service);  // a system daemon serves only blobs
 
   grpc::ServerBuilder builder;
-  shared::SystemService system_service(&state, &service);  // a system daemon serves only blobs
   builder.RegisterService(options.shared.system ? static_cast<grpc::Service*>(&system_service) : &service);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

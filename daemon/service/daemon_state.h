@@ -24,14 +24,17 @@ namespace leancache::transfer {
 class Transport;
 class FetchGroup;
 }  // namespace leancache::transfer
-namespace leancache::shared {
-class SharedCache;
+namespace leancache::evict {
+class CacheQuota;
 }
 namespace leancache::keycache {
 class ProjectKeyCache;
 }
 namespace leancache::editor {
 class ProgressHub;
+}
+namespace leancache::shared {
+class SharedCache;
 }
 namespace leancache::server {
 class ActivityTracker;
@@ -57,6 +60,7 @@ struct DaemonState {
   get::DepHashCache* dep_hashes = nullptr;    // "already unpacked?" answers by file stamp
   watch::DirWatchHub* watches = nullptr;      // inotify, shared by the key cache and plan memo
   get::PlanMemo* plan_memo = nullptr;         // "this project was entirely current" answers
+  evict::CacheQuota* quota = nullptr;         // bounded cache: reservations, pins, eviction
   shared::SharedCache* shared = nullptr;      // multi-user cache: system store or upstream
   editor::ProgressHub* progress_hub = nullptr;  // get progress for editor watchers (Watch)
   std::function<void()> request_shutdown;

@@ -40,7 +40,7 @@ absl::StatusOr<std::string> HostUrl(const json& v, const std::filesystem::path& 
   return url;
 }
 
-// A byte count: a non-negative integer, or a string "<digits>[K|M|G|T][i][B]" (powers of 1024).
+// A byte count: a non-negative integer, or a string for ParseByteSize.
 absl::StatusOr<uint64_t> ByteCount(const json& v, const std::filesystem::path& path,
                                    absl::string_view key) {
   if (v.is_number_unsigned()) return v.get<uint64_t>();
@@ -50,25 +50,9 @@ absl::StatusOr<uint64_t> ByteCount(const json& v, const std::filesystem::path& p
   if (!v.is_string()) {
     return Bad(path, absl::StrCat("\"", key, "\" must be a byte count (integer or \"50G\")"));
   }
-  std::string s = TrimAscii(v.get<std::string>());
-  size_t digits = 0;
-  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
-  std::string suffix = AsciiLower(TrimAscii(s.substr(digits)));
-  uint64_t n = 0;
-  if (digits == 0 || !absl::SimpleAtoi(s.substr(0, digits), &n)) {
-    return Bad(path, absl::StrCat("\"", key, "\": cannot parse byte count \"", s, "\""));
-  }
-  int shift = 0;
-  if (suffix.empty() || suffix == "b") shift = 0;
-  else if (suffix == "k" || suffix == "kb" || suffix == "kib") shift = 10;
-  else if (suffix == "m" || suffix == "mb" || suffix == "mib") shift = 20;
-  else if (suffix == "g" || suffix == "gb" || suffix == "gib") shift = 30;
-  else if (suffix == "t" || suffix == "tb" || suffix == "tib") shift = 40;
-  else return Bad(path, absl::StrCat("\"", key, "\": unknown unit in \"", s, "\""));
-  if (shift > 0 && n > (std::numeric_limits<uint64_t>::max() >> shift)) {
-    return Bad(path, absl::StrCat("\"", key, "\": \"", s, "\" is too large"));
-  }
-  return n << shift;
+  absl::StatusOr<uint64_t> n = ParseByteSize(v.get<std::string>(), absl::StrCat("\"", key, "\""));
+  if (!n.ok()) return Bad(path, std::string(n.status().message()));
+  return n;
 }
 
 absl::StatusOr<Mirror> ParseMirror(json m, size_t index, const std::filesystem::path& path) {
@@ -102,6 +86,36 @@ absl::StatusOr<Mirror> ParseMirror(json m, size_t index, const std::filesystem::
 }
 
 }  // namespace
+
+absl::StatusOr<uint64_t> ParseByteSize(std::string_view text, std::string_view what_in) {
+  absl::string_view what(what_in.data(), what_in.size());
+  std::string s = TrimAscii(std::string(text));
+  size_t digits = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+  std::string suffix = AsciiLower(TrimAscii(s.substr(digits)));
+  uint64_t n = 0;
+  if (digits == 0 || !absl::SimpleAtoi(s.substr(0, digits), &n)) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": cannot parse byte count \"", s, "\""));
+  }
+  int shift = 0;
+  if (suffix.empty() || suffix == "b") shift = 0;
+  else if (suffix == "k" || suffix == "kb" || suffix == "kib") shift = 10;
+  else if (suffix == "m" || suffix == "mb" || suffix == "mib") shift = 20;
+  else if (suffix == "g" || suffix == "gb" || suffix == "gib") shift = 30;
+  else if (suffix == "t" || suffix == "tb" || suffix == "tib") shift = 40;
+  else return absl::InvalidArgumentError(absl::StrCat(what, ": unknown unit in \"", s, "\""));
+  if (shift > 0 && n > (std::numeric_limits<uint64_t>::max() >> shift)) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": \"", s, "\" is too large"));
+  }
+  return n << shift;
+}
+
+absl::StatusOr<uint64_t> EffectiveCacheCap(const Config& config, const std::map<std::string, std::string>& env) {
+  if (std::optional<std::string> v = NonEmptyEnv(env, "LEANCACHE_MAX_CACHE_SIZE")) {
+    return ParseByteSize(*v, "LEANCACHE_MAX_CACHE_SIZE");
+  }
+  return config.cache_size_cap_bytes;
+}
 
 std::string_view MirrorModeName(MirrorMode mode) {
   switch (mode) {
@@ -158,7 +172,7 @@ absl::StatusOr<Config> ParseConfig(std::string_view json_text, const std::filesy
                                         value.dump()));
         }
         cfg.max_parallel_downloads = static_cast<uint32_t>(value.get<int64_t>());
-      } else if (key == "cache_size_cap_bytes") {
+      } else if (key == "cache_size_cap_bytes" || key == "max_cache_size") {
         absl::StatusOr<uint64_t> n = ByteCount(value, path, key);
         if (!n.ok()) return n.status();
         cfg.cache_size_cap_bytes = *n;

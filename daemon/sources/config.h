@@ -9,8 +9,10 @@
 //     "hosts": { "public": "https://cache.mathlib.org",
 //                "containers": "https://lakecache.blob.core.windows.net" },
 //     "max_parallel_downloads": 32,
-//     "cache_size_cap_bytes": "50G"        // or a plain integer; 0 = no cap
+//     "max_cache_size": "50G"              // or a plain integer; 0 = no cap
 //   }
+// "cache_size_cap_bytes" is accepted as another name for "max_cache_size". A request's
+// LEANCACHE_MAX_CACHE_SIZE (same syntax) overrides it for that request (EffectiveCacheCap).
 // A mirror serves the flat layout `{url}/f/{hash16}.ltar`. mode: "prepend" (tried before the
 // normal chain; the default), "append" (tried after it) or "replace" (the replace mirrors are the
 // whole chain instead of the environment/repo-based rounds).
@@ -62,6 +64,14 @@ absl::StatusOr<Config> ParseConfig(std::string_view json_text, const std::filesy
 // Loads `path`. A missing file gives the defaults (`source` empty); an unreadable or invalid file
 // is an error naming it.
 absl::StatusOr<Config> LoadConfig(const std::filesystem::path& path);
+
+// A byte count: "<digits>[K|M|G|T][i][B]" (powers of 1024, case-insensitive), e.g. "20G",
+// "512MiB", "1048576". InvalidArgument naming `what` when it does not parse or overflows.
+absl::StatusOr<uint64_t> ParseByteSize(std::string_view text, std::string_view what);
+
+// The cache size cap for a request with forwarded environment `env`: LEANCACHE_MAX_CACHE_SIZE
+// when set and non-empty, else the config's cap (0 = none). InvalidArgument for a bad value.
+absl::StatusOr<uint64_t> EffectiveCacheCap(const Config& config, const std::map<std::string, std::string>& env);
 
 // "prepend" | "append" | "replace".
 std::string_view MirrorModeName(MirrorMode mode);

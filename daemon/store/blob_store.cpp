@@ -271,6 +271,29 @@ absl::Status BlobStore::Remove(uint64_t key) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<uint64_t> BlobStore::RemoveMany(absl::Span<const uint64_t> keys) {
+  uint64_t freed = 0;
+  std::vector<uint64_t> gone;
+  gone.reserve(keys.size());
+  absl::Status failure;
+  for (uint64_t key : keys) {
+    std::string path = Path(key).string();
+    struct stat st;
+    uint64_t size = ::lstat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+    if (::unlink(path.c_str()) == 0) {
+      freed += size;
+    } else if (errno != ENOENT) {
+      failure = fs::ErrnoError(errno, absl::StrCat("remove ", path));
+      break;
+    }
+    gone.push_back(key);
+  }
+  absl::StatusOr<size_t> removed = index_->RemoveBlobs(dir_key_, gone);
+  if (!removed.ok()) return removed.status();
+  if (!failure.ok()) return failure;
+  return freed;
+}
+
 absl::StatusOr<std::vector<uint64_t>> BlobStore::ListKeys() {
   absl::StatusOr<std::vector<std::pair<uint64_t, index::BlobRecord>>> records = index_->ListBlobs(dir_key_);
   if (!records.ok()) return records.status();

@@ -87,6 +87,12 @@ class BlobStore {
   // Deletes the archive's record, then its file. Missing either is not an error.
   absl::Status Remove(uint64_t key);
 
+  // [bounded cache] Eviction: deletes the files of `keys` first (so a concurrent Has() sees them
+  // gone rather than re-indexing them), then their records in one transaction. Missing files or
+  // records are not errors. Returns the bytes of the files actually deleted; errors: the first
+  // unlink failure other than ENOENT (the records of the files already deleted are removed).
+  absl::StatusOr<uint64_t> RemoveMany(absl::Span<const uint64_t> keys);
+
   // Keys of all archives recorded for this CACHEDIR, ascending (records only; use Has() to know
   // whether the file is still there).
   absl::StatusOr<std::vector<uint64_t>> ListKeys();

@@ -59,6 +59,12 @@ struct GetRequest {
   std::vector<std::string> headers;  // extra "Name: value" lines
   Auth auth;
   ProgressFn progress;
+  // [bounded cache] Asked on the network thread before body bytes are written to temp_path,
+  // whenever the file would outgrow what was granted so far: `total` is the size it will reach
+  // (the Content-Length when the server sent one, else the bytes so far plus this chunk).
+  // Returning false stops the attempt as a transient failure (Result::refused_room) that the
+  // transport retries after its backoff. Null: never asked.
+  std::function<bool(std::uint64_t total)> reserve;
 };
 
 // Upload the file `source_path` to `url` with HTTP PUT.
@@ -84,6 +90,7 @@ struct Result {
   double seconds = 0;           // wall time from first start to completion
   std::string http_version;     // "1.1", "2", ... of the last response
   std::string error;            // empty unless kFailed/kCancelled; no secrets, no query strings
+  bool refused_room = false;    // the last attempt stopped because GetRequest::reserve said no
 
   bool ok() const { return verdict == Verdict::kDelivered; }
 };

@@ -144,6 +144,8 @@ absl::Status TransferJob::BeginAttempt(const TransportOptions& options) {
   body_accepted_ = false;
   body_checked_ = false;
   write_errno_ = 0;
+  room_refused_ = false;
+  result_.refused_room = false;
   error_buffer_[0] = '\0';
   detail_.clear();
   progress_interval_ = options.progress_interval;
@@ -255,6 +257,21 @@ size_t TransferJob::WriteBody(char* data, size_t size, size_t n, void* self_ptr)
     self->body_checked_ = true;
   }
   if (!self->body_accepted_) return len;  // error document of a 404/500/...: not stored
+  if (self->get_.reserve) {  // [bounded cache] room under the cache size cap before the bytes land
+    std::uint64_t total = self->result_.bytes + len;
+    if (total > self->room_granted_) {
+      curl_off_t content_length = -1;
+      curl_easy_getinfo(self->easy_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &content_length);
+      if (content_length > 0 && static_cast<std::uint64_t>(content_length) > total) {
+        total = static_cast<std::uint64_t>(content_length);
+      }
+      if (!self->get_.reserve(total)) {
+        self->room_refused_ = true;
+        return 0;  // makes curl fail with CURLE_WRITE_ERROR
+      }
+      self->room_granted_ = total;
+    }
+  }
   size_t done = 0;
   while (done < len) {
     ssize_t w = ::write(self->fd_, data + done, len - done);
@@ -360,6 +377,12 @@ TransferJob::AttemptOutcome TransferJob::EndAttempt(CURLcode code) {
 
   verdict_ = Verdict::kFailed;
   if (code != CURLE_OK) {
+    if (room_refused_) {  // [bounded cache] the cache is full of pinned archives right now
+      result_.refused_room = true;
+      SetFailure("no room under the cache size cap for this archive");
+      out.final = false;
+      return out;
+    }
     if (write_errno_ != 0) {
       SetFailure(absl::StrCat(is_get_ ? "cannot write " : "cannot read ",
                               is_get_ ? get_.temp_path : put_.source_path, ": ",

@@ -102,6 +102,8 @@ class TransferJob {
   bool body_accepted_ = false;     // GET: the current response's body goes to the file
   bool body_checked_ = false;      // GET: status of the current response was inspected
   int write_errno_ = 0;
+  bool room_refused_ = false;        // [bounded cache] GetRequest::reserve said no
+  std::uint64_t room_granted_ = 0;   // [bounded cache] largest total reserve() accepted
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_progress_;
   std::chrono::milliseconds progress_interval_{100};
