@@ -123,6 +123,27 @@ absl::StatusOr<KeyResult> ComputeKeys(const workspace::Workspace& ws,
   return result;
 }
 
+std::vector<const std::pair<const std::string, ModuleEntry>*> ClosureEntries(
+    const KeyResult& result, absl::Span<const std::string> roots) {
+  using Entry = const std::pair<const std::string, ModuleEntry>*;
+  std::vector<Entry> out;
+  std::unordered_set<Entry> seen;
+  std::vector<const std::string*> stack;
+  for (const std::string& r : roots) stack.push_back(&r);
+  while (!stack.empty()) {
+    const std::string& m = *stack.back();
+    stack.pop_back();
+    auto it = result.modules.find(m);
+    if (it == result.modules.end()) continue;
+    Entry entry = &*it;
+    if (!seen.insert(entry).second) continue;
+    out.push_back(entry);
+    for (const std::string& imp : it->second.imports) stack.push_back(&imp);
+  }
+  std::sort(out.begin(), out.end(), [](Entry a, Entry b) { return a->first < b->first; });
+  return out;
+}
+
 std::map<std::string, ModuleEntry> ClosureOf(const KeyResult& result,
                                              absl::Span<const std::string> roots) {
   std::map<std::string, ModuleEntry> out;

@@ -59,8 +59,14 @@ absl::StatusOr<KeyResult> ComputeKeys(const workspace::Workspace& ws,
                                       absl::Span<const std::string> extra_roots,
                                       SourceReader& reader, const RootHashOptions& options);
 
+// The entries of `result` reachable from `roots` through hashed modules, sorted by module name,
+// pointing into `result.modules` (no copies: a warm `get Mathlib Archive` walks 8 431 modules).
+// Roots without a key are ignored.
+std::vector<const std::pair<const std::string, ModuleEntry>*> ClosureEntries(
+    const KeyResult& result, absl::Span<const std::string> roots);
+
 // The modules of `result` reachable from `roots` through hashed modules (for `hash ARGS`,
-// `lookup`, `get ARGS`). Roots without a key are ignored.
+// `lookup`, `get ARGS`), copied. Roots without a key are ignored.
 std::map<std::string, ModuleEntry> ClosureOf(const KeyResult& result,
                                              absl::Span<const std::string> roots);
 

@@ -87,8 +87,7 @@ std::optional<ProjectKeys> ComputeProjectKeys(const service::DaemonState& state,
     out.scope.reserve(out.keys->modules.size());
     for (const auto& entry : out.keys->modules) out.scope.push_back(&entry);
   } else {
-    out.closure = keys::ClosureOf(*out.keys, out.roots);
-    for (const auto& entry : out.closure) out.scope.push_back(&entry);
+    out.scope = keys::ClosureEntries(*out.keys, out.roots);
   }
   return out;
 }

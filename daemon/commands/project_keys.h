@@ -25,9 +25,8 @@ struct ProjectKeys {
   std::optional<workspace::Workspace> workspace;
   std::shared_ptr<const keys::KeyResult> keys;             // possibly shared with the cache
   std::vector<std::string> roots;                          // modules named by ARGS (empty: none)
-  // Modules the command acts on, sorted by name, pointing into `keys` (or `closure`).
+  // Modules the command acts on, sorted by name, pointing into `keys`.
   std::vector<const std::pair<const std::string, keys::ModuleEntry>*> scope;
-  std::map<std::string, keys::ModuleEntry> closure;        // storage for ARGS scopes
   std::filesystem::path cache_dir;                         // CACHEDIR of this request
 };
 

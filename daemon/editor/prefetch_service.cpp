@@ -36,9 +36,10 @@ grpc::Status RunPrefetch(const service::DaemonState& state, grpc::ServerContext*
   auto project = commands::ComputeProjectKeys(state, command, sink);
   if (!project) return grpc::Status::OK;  // the error and Done(1) were sent
 
-  std::vector<std::string> order = PrefetchOrder(project->closure, project->roots);
-  project->scope.clear();
-  for (const auto& module : order) project->scope.push_back(&*project->closure.find(module));
+  const auto closure = keys::ClosureOf(*project->keys, project->roots);
+  std::vector<std::string> order = PrefetchOrder(closure, project->roots);
+  project->scope.clear();  // the same modules, leaves first, pointing into the key graph
+  for (const auto& module : order) project->scope.push_back(&*project->keys->modules.find(module));
   sink.Out(absl::StrCat("Prefetching the imports of ", absl::StrJoin(project->roots, ", "), ": ", order.size(),
                         " module(s), leaves first (priority ", request.priority(), ")"));
 

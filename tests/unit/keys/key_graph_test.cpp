@@ -158,6 +158,21 @@ TEST_F(SyntheticWorkspace, ArchiveRootAndClosure) {
   EXPECT_EQ(ClosureOf(*r, V{"Mathlib.A"}).size(), 2u);
 }
 
+TEST_F(SyntheticWorkspace, ClosureEntriesPointIntoTheResultInNameOrder) {
+  auto ws = OpenOrDie(t_);
+  FileSourceReader reader;
+  auto r = ComputeKeys(ws, V{"Archive.Imo", "MyProj.Foo"}, reader, {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  auto entries = ClosureEntries(*r, V{"MyProj.Foo", "Mathlib.A", "Nope"});
+  std::vector<std::string> names;
+  for (const auto* e : entries) {
+    names.push_back(e->first);
+    EXPECT_EQ(e, &*r->modules.find(e->first));  // no copies
+  }
+  EXPECT_EQ(names, (V{"Batteries.X", "Mathlib.A", "Mathlib.C", "MyProj.Foo"}));
+  EXPECT_TRUE(ClosureEntries(*r, V{"Mathlib"}).empty());
+}
+
 TEST_F(SyntheticWorkspace, KeysChangeWithContentAndPropagate) {
   auto ws = OpenOrDie(t_);
   FileSourceReader reader;
