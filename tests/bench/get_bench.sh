@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of `leancache get` on the full generated workspace (8 338 modules of
+# Benchmark of `leancache get` on the full generated workspace (every module reachable from Mathlib in
 # shared/data/mathlib-import-graph.tsv) with synthetic build artifacts, served by a loopback
 # nginx. Baseline measured in the same run: `curl --parallel --parallel-max 64` of the same
 # archives, then unpacking them one by one with `ltar -x` (what `lake exe cache get` does).
@@ -20,10 +20,14 @@ gen_args=(--graph "$GRAPH" --out "$src" --artifacts --artifact-scale "$scale")
 [ "$limit" != 0 ] && gen_args+=(--limit "$limit")
 "$FIXTUREGEN" "${gen_args[@]}" >/dev/null
 lc_start_daemon --idle-timeout 0
-# Everything, including Archive and Counterexamples, like Mathlib's CI packs it.
-"$LEANCACHE" -C "$src" hash Mathlib Archive Counterexamples >"$LC_TMP/keys"
+# The mirror: every module reachable from Mathlib packed by `leancache pack` (byte-identical to
+# ltar's archives) into a cache directory served as <mirror>/f/.
+"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
+(cd "$src" && git init -q && git -c user.email=b@b -c user.name=b commit -q --allow-empty -m bench)
 t=$EPOCHREALTIME
-n=$(LEANCACHE_MIRROR_JOBS=$(nproc) /usr/bin/python3 "$root/tests/integration/lib/mirror.py" "$LTAR" "$src" "$LC_TMP/keys" "$LC_TMP/mirror")
+mkdir -p "$LC_TMP/mirror"
+MATHLIB_CACHE_DIR="$LC_TMP/mirror/f" "$LEANCACHE" -C "$src" pack >/dev/null 2>&1
+n=$(ls "$LC_TMP/mirror/f" | grep -c '\.ltar$')
 pack_s=$(secs "$t")
 bytes=$(du -sb "$LC_TMP/mirror" | cut -f1)
 nginx_start "$LC_TMP/mirror" "$LC_TMP/nginx" >/dev/null
@@ -46,14 +50,14 @@ baseline_s=$(awk -v a="$curl_s" -v b="$ltar_s" 'BEGIN{printf "%.2f", a+b}')
 export MATHLIB_CACHE_GET_URL="$NGINX_URL" MATHLIB_CACHE_DIR="$LC_TMP/cache"
 proj="$LC_TMP/proj"; new_project "$proj"
 t=$EPOCHREALTIME
-"$LEANCACHE" -C "$proj" --json get Mathlib Archive Counterexamples >"$LC_TMP/cold.json" 2>/dev/null
+"$LEANCACHE" -C "$proj" --json get >"$LC_TMP/cold.json" 2>/dev/null
 cold_s=$(secs "$t")
 downloaded=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["downloaded"])' "$LC_TMP/cold.json")
 
 # Warm no-op get, 20 runs.
 warm=()
 for i in $(seq 1 20); do
-  t=$EPOCHREALTIME; "$LEANCACHE" -C "$proj" get Mathlib Archive Counterexamples >/dev/null 2>&1; warm+=("$(secs "$t")")
+  t=$EPOCHREALTIME; "$LEANCACHE" -C "$proj" get >/dev/null 2>&1; warm+=("$(secs "$t")")
 done
 p50=$(printf '%s\n' "${warm[@]}" | sort -n | awk '{a[NR]=$1} END{printf "%.0f", a[int((NR+1)/2)]*1000}')
 rss=$(awk '/VmHWM/{print $2}' "/proc/$(lc_daemon_pid)/status")
