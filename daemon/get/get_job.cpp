@@ -326,7 +326,8 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
               }
               return r;
             },
-            nullptr, &started_fetch);
+            nullptr, &started_fetch,
+            flags.force_download ? std::function<bool()>() : [blob_store, key] { return blob_store->Has(key); });
         std::error_code rm_ec;
         if (!started_fetch) std::filesystem::remove(*temp, rm_ec);
         pending.push_back({item, shared, started_fetch ? *temp : std::filesystem::path(),

@@ -7,7 +7,8 @@
 namespace leancache::transfer {
 
 std::shared_future<Result> FetchGroup::Fetch(const std::string& key, GetRequest request,
-                                             Finisher finish, CompletionFn done, bool* started) {
+                                             Finisher finish, CompletionFn done, bool* started,
+                                             const std::function<bool()>& satisfied) {
   std::shared_ptr<Flight> flight;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -16,6 +17,17 @@ std::shared_future<Result> FetchGroup::Fetch(const std::string& key, GetRequest 
       if (done) it->second->waiters.push_back(std::move(done));
       if (started != nullptr) *started = false;
       return it->second->future;
+    }
+    // A flight is removed only after its finisher ran, so a fetch that landed since the
+    // caller's own check is visible to `satisfied` here: no second transfer of the same key.
+    if (satisfied && satisfied()) {
+      if (started != nullptr) *started = false;
+      Result delivered;
+      delivered.verdict = Verdict::kDelivered;
+      if (done) done(delivered);
+      std::promise<Result> ready;
+      ready.set_value(delivered);
+      return ready.get_future().share();
     }
     flight = std::make_shared<Flight>();
     flight->future = flight->promise.get_future().share();

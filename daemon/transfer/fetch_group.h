@@ -29,11 +29,15 @@ class FetchGroup {
   // Joins the in-flight fetch of `key`, or starts `request` for it. The returned future (and
   // `done`, if given, run on the completing thread before the future becomes ready) yields the
   // one shared result. `finish` and `request` are used only when this call starts the fetch;
-  // `*started` (optional) says whether it did. A Cancel racing with the very first Fetch of a
-  // key may be missed.
+  // `*started` (optional) says whether it did. `satisfied` (optional) is asked under the
+  // group's lock before a new fetch starts: true means the content already arrived (a fetch of
+  // the key landed between the caller's own check and this call), and the call returns a
+  // delivered result (0 bytes) without a transfer. A Cancel racing with the very first Fetch of
+  // a key may be missed.
   std::shared_future<Result> Fetch(const std::string& key, GetRequest request,
                                    Finisher finish = nullptr, CompletionFn done = nullptr,
-                                   bool* started = nullptr);
+                                   bool* started = nullptr,
+                                   const std::function<bool()>& satisfied = nullptr);
 
   // Cancels the in-flight fetch of `key` (every waiter gets kCancelled). No-op if none.
   void Cancel(const std::string& key);

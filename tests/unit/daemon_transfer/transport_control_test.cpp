@@ -1,5 +1,6 @@
 // Cancellation, shutdown and single-flight against the loopback fault server.
 
+#include <filesystem>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -190,6 +191,43 @@ TEST_F(TransportControl, SingleFlightFetchesAKeyOnceForManyCallers) {
             Verdict::kDelivered);
   EXPECT_TRUE(started);
   EXPECT_EQ(Hits("/f/shared.ltar"), 2);
+}
+
+TEST_F(TransportControl, SingleFlightDoesNotRefetchWhatLandedMeanwhile) {
+  std::string body = RandomBytes(8000, 16);
+  Serve("/f/landed.ltar", body);
+  auto t = MakeTransport();
+  FetchGroup group(*t);
+  std::string final_path = dir_->Sub("cache/landed.ltar");
+  auto present = [&final_path] { return std::filesystem::exists(final_path); };
+  GetRequest req;
+  req.url = Url("/f/landed.ltar");
+  req.temp_path = TempPath("landed.part");
+  bool started = false;
+  auto first = group.Fetch(
+      "landed", req,
+      [&](Result r) {
+        if (r.ok()) std::rename(req.temp_path.c_str(), final_path.c_str());
+        return r;
+      },
+      nullptr, &started, present);
+  EXPECT_TRUE(started);
+  ASSERT_EQ(first.get().verdict, Verdict::kDelivered);
+  // A caller that checked before the first fetch landed asks now: nothing is transferred.
+  GetRequest late = req;
+  late.temp_path = TempPath("late.part");
+  bool late_started = true;
+  int callbacks = 0;
+  auto second = group.Fetch("landed", late, nullptr, [&](const Result&) { ++callbacks; },
+                            &late_started, present);
+  EXPECT_FALSE(late_started);
+  EXPECT_EQ(second.get().verdict, Verdict::kDelivered);
+  EXPECT_EQ(callbacks, 1);
+  EXPECT_EQ(Hits("/f/landed.ltar"), 1);
+  // Without the predicate (get!), the key is fetched again.
+  EXPECT_EQ(group.Fetch("landed", late, nullptr, nullptr, &late_started).get().verdict, Verdict::kDelivered);
+  EXPECT_TRUE(late_started);
+  EXPECT_EQ(Hits("/f/landed.ltar"), 2);
 }
 
 TEST_F(TransportControl, SingleFlightCancelReachesEveryWaiter) {
