@@ -4,8 +4,8 @@
 // opcodes; only the LGZ2 raw version text can legitimately change, so it is not compared).
 //
 // Build and run by hand (seed corpus: the raw vectors, prefixed with 0x00 for 1 file, 0x01 for 3):
-//   clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I/work/main \
-//     tests/fuzz/lgz_decode_fuzz.cpp common/lgz/*.cpp \
+//   clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I/work/main
+//     tests/fuzz/lgz_decode_fuzz.cpp common/lgz/*.cpp
 //     -labsl_status -labsl_statusor -labsl_str_format_internal -labsl_strings -o lgz_decode_fuzz
 //   ./lgz_decode_fuzz -runs=20000 -max_len=20000 CORPUS_DIR
 #include <cstddef>

@@ -1,0 +1,3 @@
+prelude
+import Init.Prelude -- comment
+/- nested /- comment -/ still -/ import A.B.C

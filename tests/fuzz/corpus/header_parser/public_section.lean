@@ -1,0 +1,2 @@
+public section
+import A
