@@ -93,6 +93,7 @@ Editors, statistics and maintenance:
   stats             hits, misses, bytes and errors of the last run and lifetime (--zero resets)
   gc                evict least recently used archives down to the cache size cap
   verify            check every cached archive's SHA-256 and the project's unpacked files
+                    (--repair: fix what it can; --cache-only: archives only)
 
 ARGS are module names (Mathlib.Data.Nat.Basic), globs (Mathlib.Data.+, Mathlib.Data.*),
 .lean files or folders. Without ARGS the scope is everything reachable from `Mathlib`.
