@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -74,6 +75,10 @@ std::vector<fs::path> LeanFilesUnder(const fs::path& dir) {
 
 absl::Status ResolvePathArg(const Workspace& ws, const std::string& arg, const fs::path& cwd,
                             std::vector<std::string>* out, std::vector<std::string>* messages) {
+  // A NUL would silently cut the path short ("/\0x.lean" is "/" to the kernel).
+  if (arg.find('\0') != std::string::npos) {
+    return Invalid(absl::StrCat("argument contains a NUL byte: ", absl::CHexEscape(arg)));
+  }
   fs::path p(arg);
   fs::path abs = (p.is_absolute() ? p : cwd / p).lexically_normal();
   std::error_code ec;
@@ -83,6 +88,13 @@ absl::Status ResolvePathArg(const Workspace& ws, const std::string& arg, const f
     if (c == ".lake") return Invalid(absl::StrCat("paths under .lake are not supported: ", arg));
   }
   if (fs::is_directory(abs, ec)) {
+    // Only the project's own folders are searched: never walk `/` or someone's home.
+    fs::path root = fs::weakly_canonical(ws.root(), ec);
+    if (ec) root = ws.root();
+    fs::path rel = abs.lexically_relative(root);
+    if (rel.empty() || *rel.begin() == "..") {
+      return Invalid(absl::StrCat("directory outside the project: ", arg));
+    }
     if (messages) messages->push_back(absl::StrCat("Searching directory ", arg, " for .lean files"));
     std::vector<std::string> found;
     for (const fs::path& f : LeanFilesUnder(abs)) found.push_back(ModuleOfFile(ws, f, cwd));

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
+
 #include "tests/unit/workspace/temp_tree.h"
 
 namespace leancache::workspace {
@@ -68,6 +70,17 @@ TEST_F(ModuleArgsTest, Folders) {
   EXPECT_EQ(*r, (V{"Mathlib.Algebra.Group", "Mathlib.Algebra.Group.Basic",
                    "Mathlib.Algebra.Group.Defs", "Mathlib.Algebra.Ring.Basic"}));
   EXPECT_EQ(messages, V{"Searching directory Mathlib/Algebra/ for .lean files"});
+}
+
+TEST_F(ModuleArgsTest, FoldersOutsideTheProjectAndNulBytesAreRefused) {
+  // Found by the RPC fuzzer: "/\0...\017.lean" reached the kernel as "/" and walked the disk.
+  auto r = Resolve({std::string("/\0\017.lean", 8)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "NUL byte")) << r.status();
+  EXPECT_EQ(Resolve({"/"}).status().message(), "Invalid argument: directory outside the project: /");
+  EXPECT_EQ(Resolve({"../"}).status().message(), "Invalid argument: directory outside the project: ../");
+  EXPECT_TRUE(Resolve({"./"}).ok()) << Resolve({"./"}).status();  // the project itself is fine
 }
 
 TEST_F(ModuleArgsTest, Globs) {
