@@ -11,7 +11,7 @@
 #   3. `verify` must find nothing;
 #   4. the server must hold every module's archive, byte-identical to CACHEDIR's.
 # TRIALS is the number of kills that must land inside a put (trials where the put finished
-# before the kill are repeated, up to 3 x TRIALS). Default 60 (RELIABILITY_MODE=ci: 3); env CRASH_PUT_MODULES (default 60).
+# before the kill are repeated, up to 3 x TRIALS + 5, each narrowing the window). Default 60 (RELIABILITY_MODE=ci: 3); env CRASH_PUT_MODULES (default 60).
 source "$(dirname "$0")/lib.sh"
 TRIALS=$(rel_trials "${1:-${CRASH_PUT_TRIALS:-}}" 60 3)
 MODULES=${CRASH_PUT_MODULES:-60}
@@ -45,7 +45,7 @@ echo "fixture: $MODULES modules, $total archives; full put ~$((t1 - t0)) ms, par
 
 killed=0 finished_first=0 corrupt=0 next_failed=0 trials_failed=0
 t=0
-while [ "$killed" -lt "$TRIALS" ] && [ "$t" -lt $((TRIALS * 3)) ]; do
+while [ "$killed" -lt "$TRIALS" ] && [ "$t" -lt $((TRIALS * 3 + 5)) ]; do
   t=$((t + 1))
   for f in "$MATHLIB_CACHE_DIR"/*.ltar; do [ "$(rel_random 1 10)" -le 3 ] && rm -f "$f"; done
   "$LEANCACHE" -C "$P" verify --cache-only --repair >/dev/null 2>&1 || true
@@ -59,6 +59,8 @@ while [ "$killed" -lt "$TRIALS" ] && [ "$t" -lt $((TRIALS * 3)) ]; do
     point="killed at $delay ms"
   else
     finished_first=$((finished_first + 1))
+    # The command was quicker than this draw: narrow the window so later kills land inside.
+    window=$(( delay * 2 / 3 < 20 ? 20 : delay * 2 / 3 ))
     point="finished before $delay ms"
   fi
   set +e; wait "$c"; set -e
