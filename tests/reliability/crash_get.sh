@@ -13,7 +13,7 @@
 #   3. `verify` must find nothing and every module of the project must be checked (unpacked);
 #   4. every archive in CACHEDIR must be byte-identical to the served one.
 # TRIALS is the number of kills that must land inside a get (trials where the get finished
-# before the kill are repeated, up to 3 x TRIALS). Default 60 (RELIABILITY_MODE=ci: 4); env CRASH_GET_MODULES (default 120).
+# before the kill are repeated, up to 3 x TRIALS + 5, each narrowing the window). Default 60 (RELIABILITY_MODE=ci: 4); env CRASH_GET_MODULES (default 120).
 source "$(dirname "$0")/lib.sh"
 TRIALS=$(rel_trials "${1:-${CRASH_GET_TRIALS:-}}" 60 4)
 MODULES=${CRASH_GET_MODULES:-120}
