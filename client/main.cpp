@@ -16,6 +16,7 @@
 #include "client/cli/invocation.h"
 #include "client/connect/daemon_connection.h"
 #include "client/editor/editor_commands.h"
+#include "client/editor/signal_cancel.h"
 #include "client/render/event_renderer.h"
 #include "leancache/v1/cache.grpc.pb.h"
 #include "leancache/v1/endpoint.h"
@@ -24,37 +25,6 @@
 namespace {
 
 using leancache::cli::CommandLine;
-
-// SIGINT/SIGTERM cancel the request in flight (the daemon stops its work for us) instead of
-// killing the client mid-stream.
-class CancelOnSignal {
- public:
-  explicit CancelOnSignal(grpc::ClientContext* context) : context_(context) {
-    thread_ = std::thread([this] {
-      sigset_t set;
-      sigemptyset(&set);
-      sigaddset(&set, SIGINT);
-      sigaddset(&set, SIGTERM);
-      sigaddset(&set, SIGUSR1);
-      int sig = 0;
-      sigwait(&set, &sig);
-      if (sig != SIGUSR1) {
-        cancelled_ = true;
-        context_->TryCancel();
-      }
-    });
-  }
-  ~CancelOnSignal() {
-    pthread_kill(thread_.native_handle(), SIGUSR1);
-    thread_.join();
-  }
-  bool cancelled() const { return cancelled_; }
-
- private:
-  grpc::ClientContext* context_;
-  std::thread thread_;
-  std::atomic<bool> cancelled_{false};
-};
 
 using StreamMethod = std::unique_ptr<grpc::ClientReader<leancache::v1::Event>> (
     leancache::v1::Cache::Stub::*)(grpc::ClientContext*, const leancache::v1::CommandRequest&);
@@ -72,7 +42,7 @@ int RunStreamingCommand(const CommandLine& cl, StreamMethod method) {
   leancache::cli::FillInvocation(cl, request.mutable_invocation());
   grpc::ClientContext context;
   leancache::render::EventRenderer renderer(cl.json, isatty(STDERR_FILENO) != 0);
-  CancelOnSignal cancel(&context);
+  leancache::editor_client::SignalCancel cancel(&context);  // Ctrl-C cancels the daemon's work
   auto reader = ((*stub).*method)(&context, request);
   leancache::v1::Event event;
   bool done = false;
