@@ -18,6 +18,7 @@
 #include "client/editor/editor_commands.h"
 #include "client/editor/signal_cancel.h"
 #include "client/render/event_renderer.h"
+#include "client/render/event_stream.h"
 #include "leancache/v1/cache.grpc.pb.h"
 #include "leancache/v1/endpoint.h"
 #include "nlohmann/json.hpp"
@@ -44,23 +45,7 @@ int RunStreamingCommand(const CommandLine& cl, StreamMethod method) {
   leancache::render::EventRenderer renderer(cl.json, isatty(STDERR_FILENO) != 0);
   leancache::editor_client::SignalCancel cancel(&context);  // Ctrl-C cancels the daemon's work
   auto reader = ((*stub).*method)(&context, request);
-  leancache::v1::Event event;
-  bool done = false;
-  while (reader->Read(&event)) {
-    if (!renderer.Handle(event)) {
-      done = true;
-      break;
-    }
-  }
-  // After Done the daemon may still do bookkeeping for this request (index writes); the user
-  // has the result, so do not wait for it.
-  if (done) context.TryCancel();
-  grpc::Status status = reader->Finish();
-  if (cancel.cancelled() && !done) {
-    std::cerr << "leancache: cancelled\n";
-    return 130;
-  }
-  return renderer.Finish(status.ok(), status.error_message());
+  return leancache::render::DrainEvents(context, *reader, renderer, [&cancel] { return cancel.cancelled(); });
 }
 
 int DaemonStatus(const CommandLine& cl) {

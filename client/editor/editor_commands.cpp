@@ -10,6 +10,7 @@
 #include "client/editor/file_state_format.h"
 #include "client/editor/signal_cancel.h"
 #include "client/render/event_renderer.h"
+#include "client/render/event_stream.h"
 #include "leancache/v1/cache.grpc.pb.h"
 
 namespace leancache::editor_client {
@@ -132,21 +133,7 @@ int RunPrefetch(const cli::CommandLine& cl) {
   render::EventRenderer renderer(cl.json, isatty(STDERR_FILENO) != 0);
   SignalCancel cancel(&context);
   auto reader = stub->Prefetch(&context, request);
-  v1::Event event;
-  bool done = false;
-  while (reader->Read(&event)) {
-    if (!renderer.Handle(event)) {
-      done = true;
-      break;
-    }
-  }
-  if (done) context.TryCancel();
-  grpc::Status status = reader->Finish();
-  if (cancel.cancelled() && !done) {
-    std::cerr << "leancache: cancelled\n";
-    return 130;
-  }
-  return renderer.Finish(status.ok(), status.error_message());
+  return render::DrainEvents(context, *reader, renderer, [&cancel] { return cancel.cancelled(); });
 }
 
 }  // namespace leancache::editor_client
