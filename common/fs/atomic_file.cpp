@@ -11,6 +11,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "common/fs/temp_sweep.h"
 
 namespace leancache::fs {
 namespace {
@@ -45,7 +46,7 @@ absl::StatusOr<AtomicFile> AtomicFile::Create(const std::string& target_path, Op
   }
   std::string dir = DirOf(target_path);
   for (int attempt = 0; attempt < 100; ++attempt) {
-    std::string temp = absl::StrCat(dir, "/.tmp", RandomSuffix());
+    std::string temp = TempName(dir, ::getpid(), RandomSuffix());
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, options.mode);
     if (fd >= 0) return AtomicFile(Fd(fd), target_path, std::move(temp), options);
     if (errno != EEXIST) {

@@ -23,7 +23,8 @@ class AtomicFile {
     bool fsync = true;
   };
 
-  // Creates "<dir of target>/.tmpXXXXXX" (O_EXCL). The directory must already exist.
+  // Creates "<dir of target>/.lctmp.<pid>.XXXXXX" (O_EXCL; temp_sweep.h removes those of dead
+  // processes). The directory must already exist.
   // Errors: I/O errors naming the target path.
   static absl::StatusOr<AtomicFile> Create(const std::string& target_path, Options options);
   static absl::StatusOr<AtomicFile> Create(const std::string& target_path) {

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/fs/temp_sweep.h"
 #include "common/keys/archive_name.h"
 #include "common/ltar/archive.h"
 #include "common/ltar/unpacker.h"
@@ -55,11 +56,32 @@ struct JobState {
   evict::EvictionCounters evicted;   // [bounded cache] evictions this job's downloads caused
   std::mutex mu;
   std::vector<std::string> errors;  // user-facing failure lines, reported at the end
+  std::set<std::string> swept_dirs;  // [reliability] output dirs cleared of dead temp files
   void AddError(std::string line) {
     std::lock_guard<std::mutex> lock(mu);
     errors.push_back(std::move(line));
   }
 };
+
+// [reliability] A daemon killed mid-unpack leaves AtomicFile temporaries next to the outputs it
+// was writing. The module is then not current, so a later get unpacks it again: the first unpack
+// of a job into each directory removes the temporaries of dead processes there (one readdir per
+// directory and job).
+void SweepOutputDirs(JobState& job, const std::vector<std::string>& written) {
+  for (const auto& f : written) {
+    std::string dir = std::filesystem::path(f).parent_path().string();
+    {
+      std::lock_guard<std::mutex> lock(job.mu);
+      if (!job.swept_dirs.insert(dir).second) continue;
+    }
+    auto removed = fs::RemoveAbandonedTemps(dir);
+    if (!removed.ok()) {
+      spdlog::debug("temp sweep: {}", removed.status().ToString());
+    } else if (*removed > 0) {
+      spdlog::info("removed {} temporary file(s) of an interrupted unpack in {}", *removed, dir);
+    }
+  }
+}
 
 }  // namespace
 
@@ -126,6 +148,7 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
         if (!ec) written += size;
       }
       job->stats.Add(stats::Counter::kBytesUnpacked, written);
+      SweepOutputDirs(*job, result->written);
     } else {
       job->unpack_failed++;
       job->stats.AddError(stats::ClassifyUnpackFailure(result.status()));  // [stats]

@@ -42,7 +42,7 @@ expect_eq "$(stat -c %Y.%i "$MATHLIB_CACHE_DIR/$first.ltar")" "$stamp" "existing
 run -C "$src" pack!
 expect_eq "$RC" "0" "pack! exit code ($OUT)"
 [ "$(stat -c %Y.%i "$MATHLIB_CACHE_DIR/$first.ltar")" != "$stamp" ] || fail "pack! did not rewrite"
-! ls -a "$MATHLIB_CACHE_DIR" | grep -q 'part$\|^\.tmp' || fail "temporary files left in CACHEDIR"
+! ls -a "$MATHLIB_CACHE_DIR" | grep -q 'part$\|^\.lctmp\.' || fail "temporary files left in CACHEDIR"
 pass "pack skips existing archives, pack! rewrites them"
 
 proj="$LC_TMP/proj"

@@ -6,7 +6,7 @@
 # with a size drawn at random between 10% and 90% of what the get needs. Each trial checks:
 #   * exit 1 with a "No space left on device" message naming a path on the full filesystem;
 #   * (b) every archive stays in CACHEDIR (they are sound; only the outputs did not fit);
-#   * no temp file left ("*.part" in CACHEDIR, ".tmp*" in the project);
+#   * no temp file left ("*.part" in CACHEDIR, ".lctmp.*" in the project);
 #   * `verify` finds nothing corrupt (index consistent with the blob directory, unpacked
 #     modules intact) — it runs with the disk still full;
 #   * after the filesystem is enlarged (space freed), get exits 0 and verify is clean with every
@@ -71,7 +71,7 @@ check_full_get() {  # check_full_get LABEL FS_PATH: the get on the full disk and
     [ "$kept" = "$n" ] || { archives_lost=$((archives_lost + n - kept)); bad="$bad; only $kept of $n archives left in CACHEDIR"; }
   fi
   local temps
-  temps=$(( $(rel_temp_files "$MATHLIB_CACHE_DIR") + $(find "$P/.lake" -name '.tmp*' 2>/dev/null | wc -l) ))
+  temps=$(( $(rel_temp_files "$MATHLIB_CACHE_DIR") + $(find "$P/.lake" -name '.lctmp.*' 2>/dev/null | wc -l) ))
   [ "$temps" = 0 ] || { temp_left=$((temp_left + temps)); bad="$bad; $temps temp file(s) left"; }
   rel_verify "$P"
   [ "$VERIFY_RC" = 0 ] || { corrupt=$((corrupt + ${VERIFY_PROBLEMS/\?/1})); bad="$bad; verify on the full disk: $(head -c 500 <<<"$VERIFY_JSON$VERIFY_OUT")"; }
