@@ -1,5 +1,6 @@
 #include "daemon/commands/put_command.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -8,9 +9,13 @@
 #include "daemon/pack/git_state.h"
 #include "daemon/pack/pack_run.h"
 #include "daemon/shared/job_hooks.h"
+#include "daemon/stats/pending_runs.h"
+#include "daemon/stats/run_counters.h"
+#include "daemon/stats/stats_book.h"
 #include "daemon/upload/backend.h"
 #include "daemon/upload/upload_archives.h"
 #include "nlohmann/json.hpp"
+#include "spdlog/spdlog.h"
 
 namespace leancache::commands {
 namespace {
@@ -46,6 +51,25 @@ std::optional<upload::Backend> Backend(const v1::CommandRequest& request, servic
   return std::move(*backend);
 }
 
+int64_t UnixMillis(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// [stats] A put's uploads, into the index (lifetime and "last put").
+void RecordPutRun(const service::DaemonState& state, const std::string& word,
+                  std::chrono::system_clock::time_point started, const upload::UploadProgress& totals) {
+  stats::RunCounters counters;
+  counters.Add(stats::Counter::kUploaded, totals.uploaded);
+  counters.Add(stats::Counter::kAlreadyOnServer, totals.already_present);
+  counters.Add(stats::Counter::kUploadFailed, totals.failed);
+  counters.Add(stats::Counter::kBytesUploaded, totals.bytes_sent);
+  auto now = std::chrono::system_clock::now();
+  auto record = counters.ToRecord(word, UnixMillis(started), UnixMillis(now) - UnixMillis(started));
+  if (auto st = stats::RecordRun(*state.index, record); !st.ok()) {
+    spdlog::warn("cannot record statistics: {}", st.ToString());
+  }
+}
+
 }  // namespace
 
 void RunPut(const service::DaemonState& state, const v1::CommandRequest& request,
@@ -53,6 +77,7 @@ void RunPut(const service::DaemonState& state, const v1::CommandRequest& request
   if (!AcceptCommand(request, {"put", "put!", "put-unpacked", "put-staged"}, sink)) return;
   const std::string& word = request.command();
   const bool force = word == "put!";
+  const auto started = std::chrono::system_clock::now();
   std::vector<std::filesystem::path> files;
   std::filesystem::path temp_dir;
   if (word == "put-staged") {
@@ -111,8 +136,10 @@ void RunPut(const service::DaemonState& state, const v1::CommandRequest& request
                          {"already_present", summary.totals.already_present},
                          {"failed", summary.totals.failed},
                          {"bytes_sent", summary.totals.bytes_sent}};
-  if (sink.cancelled()) return sink.Done(130);
-  sink.Done(summary.ok() ? 0 : 1, json.dump());
+  const int exit_code = sink.cancelled() ? 130 : summary.ok() ? 0 : 1;
+  auto stats_hold = stats::PendingRuns::Begin(state.pending_runs);  // `stats` waits for the record
+  sink.Done(exit_code, exit_code == 130 ? "" : json.dump());
+  RecordPutRun(state, word, started, summary.totals);
 }
 
 void RunCommit(const service::DaemonState& state, const v1::CommandRequest& request,

@@ -1,5 +1,7 @@
 #include "daemon/commands/stats_command.h"
 
+#include <chrono>
+
 #include "absl/strings/str_cat.h"
 #include "common/workspace/cache_dir.h"
 #include "daemon/commands/command_word.h"
@@ -7,9 +9,11 @@
 #include "daemon/evict/cache_quota.h"
 #include "daemon/index/index.h"
 #include "daemon/sources/config.h"
+#include "daemon/stats/pending_runs.h"
 #include "daemon/stats/stats_book.h"
 #include "daemon/store/blob_store.h"
 #include "nlohmann/json.hpp"
+#include "spdlog/spdlog.h"
 
 namespace leancache::commands {
 
@@ -23,6 +27,10 @@ void RunStats(const service::DaemonState& state, const v1::CommandRequest& reque
     }
   }
   const bool zero = request.invocation().options().count("zero") > 0;
+  // Runs that have answered their clients may still be writing their records.
+  if (state.pending_runs != nullptr && !state.pending_runs->WaitIdle(std::chrono::seconds(5))) {
+    spdlog::warn("stats: a finished run is still writing its record; showing what is written");
+  }
   auto snapshot = stats::ReadStats(*state.index);
   if (!snapshot.ok()) {
     sink.Err(absl::StrCat("leancache stats: cannot read the statistics: ", snapshot.status().message()));

@@ -23,6 +23,7 @@
 #include "daemon/shared/job_hooks.h"
 #include "daemon/sources/config.h"
 #include "daemon/sources/get_sources.h"
+#include "daemon/stats/pending_runs.h"
 #include "daemon/stats/run_counters.h"
 #include "daemon/stats/stats_book.h"
 #include "daemon/store/blob_store.h"
@@ -484,6 +485,7 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
   summary["archives_evicted"] = evicted;  // [bounded cache]
   summary["bytes_evicted"] = evicted_bytes;
   summary["cache_size_cap"] = cap;
+  auto stats_hold = stats::PendingRuns::Begin(state.pending_runs);  // `stats` waits for the record
   sink.Done(exit_code, summary.dump());
   {  // [stats] this run, into the index (lifetime and last get), after the client has its answer
     job->stats.Add(stats::Counter::kHits, flags.download ? items.size() - missing.size() : already + cached_to_unpack);
@@ -499,6 +501,7 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
     if (auto st = stats::RecordRun(*state.index, job->stats.ToRecord(word, started_unix_ms, ms)); !st.ok()) {
       spdlog::warn("cannot record statistics: {}", st.ToString());
     }
+    stats_hold.Release();
   }
   if (state.progress_hub) {  // editor Watch: the job ended, watchers rescan
     v1::Progress end;

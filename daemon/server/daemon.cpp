@@ -19,6 +19,7 @@
 #include "daemon/index/index.h"
 #include "daemon/get/plan_memo.h"
 #include "daemon/keycache/project_key_cache.h"
+#include "daemon/stats/pending_runs.h"
 #include "daemon/watch/dir_watch_hub.h"
 #include "daemon/server/activity_tracker.h"
 #include "daemon/server/instance_lock.h"
@@ -134,6 +135,8 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   state.shared = shared_cache->get();
   editor::ProgressHub progress_hub;
   state.progress_hub = &progress_hub;
+  stats::PendingRuns pending_runs;
+  state.pending_runs = &pending_runs;
   state.quota = &quota;
   state.request_shutdown = [&shutdown_requested] {
     shutdown_requested = true;

@@ -36,6 +36,9 @@ class ProgressHub;
 namespace leancache::shared {
 class SharedCache;
 }
+namespace leancache::stats {
+class PendingRuns;
+}
 namespace leancache::server {
 class ActivityTracker;
 class PeerRegistry;
@@ -63,6 +66,7 @@ struct DaemonState {
   evict::CacheQuota* quota = nullptr;         // bounded cache: reservations, pins, eviction
   shared::SharedCache* shared = nullptr;      // multi-user cache: system store or upstream
   editor::ProgressHub* progress_hub = nullptr;  // get progress for editor watchers (Watch)
+  stats::PendingRuns* pending_runs = nullptr;   // answered runs whose statistics are being written
   std::function<void()> request_shutdown;
 };
 

@@ -13,6 +13,10 @@ std::string_view CounterName(Counter counter) {
     case Counter::kBytesUnpacked: return "bytes_unpacked";
     case Counter::kArchivesEvicted: return "archives_evicted";
     case Counter::kBytesEvicted: return "bytes_evicted";
+    case Counter::kUploaded: return "uploaded";
+    case Counter::kAlreadyOnServer: return "already_on_server";
+    case Counter::kUploadFailed: return "upload_failed";
+    case Counter::kBytesUploaded: return "bytes_uploaded";
   }
   return "unknown";
 }

@@ -24,11 +24,16 @@ enum class Counter {
   kBytesUnpacked,    // bytes of the files unpacking wrote
   kArchivesEvicted,  // archives evicted to make room under the size cap for this run
   kBytesEvicted,
+  kUploaded,         // archives a put stored on the server
+  kAlreadyOnServer,  // archives a put found already there (409/412)
+  kUploadFailed,     // archives a put could not store
+  kBytesUploaded,    // body bytes of the finished uploads
 };
-inline constexpr size_t kCounterCount = static_cast<size_t>(Counter::kBytesEvicted) + 1;
+inline constexpr size_t kCounterCount = static_cast<size_t>(Counter::kBytesUploaded) + 1;
 
 // Record key of a counter: "hits", "misses", "downloaded", "not_found", "bytes_downloaded",
-// "unpacked", "bytes_unpacked", "archives_evicted", "bytes_evicted".
+// "unpacked", "bytes_unpacked", "archives_evicted", "bytes_evicted", "uploaded",
+// "already_on_server", "upload_failed", "bytes_uploaded".
 std::string_view CounterName(Counter counter);
 // Record key of the run time, and the prefix of error counters ("errors.http_5xx").
 inline constexpr std::string_view kMillisecondsKey = "milliseconds";

@@ -43,6 +43,12 @@ std::vector<std::string> BlockText(const std::string& title, const index::StatsR
     out.push_back(absl::StrCat("  evicted:  ", evicted, " archives (", HumanBytes(CounterOf(r, "bytes_evicted")),
                                ") to stay under the cache size cap"));
   }
+  const uint64_t uploaded = CounterOf(r, "uploaded"), on_server = CounterOf(r, "already_on_server"),
+                 upload_failed = CounterOf(r, "upload_failed");
+  if (uploaded + on_server + upload_failed > 0) {
+    out.push_back(absl::StrCat("  uploads:  ", uploaded, " uploaded (", HumanBytes(CounterOf(r, "bytes_uploaded")),
+                               "), ", on_server, " already on the server, ", upload_failed, " failed"));
+  }
   out.push_back(absl::StrCat("  time:     ", CounterOf(r, kMillisecondsKey), " ms"));
   std::vector<std::string> errors;
   for (const auto& [name, value] : r.counters) {

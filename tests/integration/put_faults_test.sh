@@ -34,6 +34,17 @@ done
 leftovers=$(find "$MATHLIB_CACHE_DIR" -type f ! -name '*.ltar' | wc -l)
 expect_eq "$leftovers" "0" "temp files left in CACHEDIR"
 pass "server refusing after 12 uploads: exit 1, 403 reported, 12 complete objects, CACHEDIR intact"
+# stats: the put is recorded (its last run and the lifetime) with these exact counts.
+put_stats() {
+  "$LEANCACHE" --json stats | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["last"]["put"]
+want = dict(zip(["uploaded", "already_on_server", "upload_failed"], map(int, sys.argv[1:4])))
+got = {k: s[k] for k in want}
+assert got == want and s["command"] == "put" and s["runs"] == 1, (got, want, s)
+assert (s["bytes_uploaded"] > 0) == (want["uploaded"] > 0), s' "$@"
+}
+put_stats 12 0 $((total - 12)) || fail "stats of the refused put"
 
 # The server recovers, but resets the connection in the middle of the first two uploads.
 faultserver_reset
@@ -46,6 +57,7 @@ expect_eq "$stored" "$total" "objects on the server after the second put"
 for f in $(find "$LC_TMP/server" -name '*.ltar'); do
   cmp -s "$f" "$MATHLIB_CACHE_DIR/$(basename "$f")" || fail "object differs after the retry: $f"
 done
+put_stats $((total - 12)) 12 0 || fail "stats of the second put"
 pass "second put: resets retried, exactly the remaining $((total - 12)) uploaded, all $total objects complete"
 faultserver_stop
 echo "put_faults: all checks passed"

@@ -133,6 +133,36 @@ TEST_F(StatsBookTest, JsonShape) {
   EXPECT_NE(text[4].find("http_5xx 2"), std::string::npos) << text[4];
 }
 
+TEST_F(StatsBookTest, PutRunsShowTheirUploads) {
+  RunCounters put;
+  put.Add(Counter::kUploaded, 12);
+  put.Add(Counter::kAlreadyOnServer, 3);
+  put.Add(Counter::kUploadFailed, 55);
+  put.Add(Counter::kBytesUploaded, 2048);
+  ASSERT_TRUE(RecordRun(*index_, put.ToRecord("put!", 7000, 40)).ok());
+  ASSERT_TRUE(RecordRun(*index_, MakeRun("get", 8000, 1, 0, 0)).ok());
+  auto s = ReadStats(*index_);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->last.size(), 2u);
+  EXPECT_EQ(s->last[1].first, "put");
+  EXPECT_EQ(s->last[1].second.counters.at("upload_failed"), 55u);
+  EXPECT_EQ(s->lifetime->counters.at("uploaded"), 12u);
+  EXPECT_EQ(s->lifetime->runs, 2u);
+  auto doc = SnapshotJson(*s);
+  EXPECT_EQ(doc["last"]["put"]["already_on_server"], 3);
+  EXPECT_EQ(doc["last"]["put"]["bytes_uploaded"], 2048);
+  EXPECT_EQ(doc["last"]["put"]["command"], "put!");
+  std::string all;
+  for (const auto& line : SnapshotText(*s)) all += line + "\n";
+  EXPECT_NE(all.find("uploads:  12 uploaded (2.0 KiB), 3 already on the server, 55 failed"), std::string::npos) << all;
+  // A get-only record has no uploads line.
+  ASSERT_TRUE(ZeroStats(*index_).ok());
+  ASSERT_TRUE(RecordRun(*index_, MakeRun("get", 9000, 1, 0, 0)).ok());
+  all.clear();
+  for (const auto& line : SnapshotText(*ReadStats(*index_))) all += line + "\n";
+  EXPECT_EQ(all.find("uploads:"), std::string::npos) << all;
+}
+
 TEST(HumanBytes, Units) {
   EXPECT_EQ(HumanBytes(512), "512 B");
   EXPECT_EQ(HumanBytes(1536), "1.5 KiB");
