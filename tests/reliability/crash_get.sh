@@ -11,7 +11,8 @@
 #   1. `verify` (archives + unpacked artifacts against their archives) must find nothing;
 #   2. `get` must exit 0;
 #   3. `verify` must find nothing and every module of the project must be checked (unpacked);
-#   4. every archive in CACHEDIR must be byte-identical to the served one.
+#   4. every archive in CACHEDIR must be byte-identical to the served one;
+#   5. no unpack temporary (".lctmp.*") of the killed daemon may be left in the project.
 # TRIALS is the number of kills that must land inside a get (trials where the get finished
 # before the kill are repeated, up to 3 x TRIALS + 5, each narrowing the window). Default 60 (RELIABILITY_MODE=ci: 4); env CRASH_GET_MODULES (default 120).
 source "$(dirname "$0")/lib.sh"
@@ -63,77 +64,38 @@ use_version() { cp "$([ "$1" = B ] && echo "$srcB" || echo "$src")/$changed_file
 
 # Calibration: a get from scratch (A), then one trial without a kill (switch to B, ~30% of the
 # archives deleted) gives the kill window.
-drop_some_archives() {
-  for f in "$MATHLIB_CACHE_DIR"/*.ltar; do [ "$(rel_random 1 10)" -le 3 ] && rm -f "$f"; done
-  "$LEANCACHE" -C "$P" verify --cache-only --repair >/dev/null 2>&1 || true   # forget the deleted files
-}
 t0=$(rel_now_ms); "$LEANCACHE" -C "$P" get >/dev/null 2>&1 || fail "clean get (A) failed"; t1=$(rel_now_ms)
 use_version B
-drop_some_archives
+rel_drop_cached "$P"
 t2=$(rel_now_ms); "$LEANCACHE" -C "$P" get >/dev/null 2>&1 || fail "clean get (B) failed"; t3=$(rel_now_ms)
 rel_verify "$P"
 [ "$VERIFY_RC" = 0 ] || fail "verify after a get without any kill: $VERIFY_JSON $VERIFY_OUT"
-window=$(( (t3 - t2) * 3 / 4 ))  # inside a get even when it is quick (see crash_put.sh)
-window=$(( window < 20 ? 20 : window ))
-echo "a full get takes ~$((t1 - t0)) ms, a trial's get ~$((t3 - t2)) ms; kill window 0..$window ms"
+rel_crash_init $((t3 - t2))
+echo "a full get takes ~$((t1 - t0)) ms, a trial's get ~$((t3 - t2)) ms; kill window 0..$CRASH_WINDOW ms"
 
-killed=0 finished_first=0 corrupt=0 next_failed=0 trials_failed=0 temp_left=0
+temp_left=0
 version=B
-t=0
-while [ "$killed" -lt "$TRIALS" ] && [ "$t" -lt $((TRIALS * 3 + 5)) ]; do
-  t=$((t + 1))
+while rel_crash_more "$TRIALS"; do
   version=$([ "$version" = A ] && echo B || echo A)
   use_version "$version"
-  drop_some_archives
-  delay=$(rel_random 0 "$window")
-  "$LEANCACHE" -C "$P" get >"$LC_TMP/get.out" 2>&1 & c=$!
-  sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-  if kill -0 "$c" 2>/dev/null; then
-    rel_kill9_daemon
-    killed=$((killed + 1))
-    point="killed at $delay ms"
-  else
-    finished_first=$((finished_first + 1))
-    # The command was quicker than this draw: narrow the window so later kills land inside.
-    window=$(( delay * 2 / 3 < 20 ? 20 : delay * 2 / 3 ))
-    point="finished before $delay ms"
-  fi
-  set +e; wait "$c"; set -e
-  rel_restart_daemon --idle-timeout 0
-  bad=""
-  rel_verify "$P"
-  if [ "$VERIFY_RC" != 0 ]; then
-    corrupt=$((corrupt + ${VERIFY_PROBLEMS/\?/1}))
-    bad="verify after the crash found $VERIFY_PROBLEMS problem(s): $(head -c 600 <<<"$VERIFY_JSON$VERIFY_OUT")"
-  fi
-  set +e; out=$("$LEANCACHE" -C "$P" get 2>&1); rc=$?; set -e
-  if [ "$rc" != 0 ]; then
-    next_failed=$((next_failed + 1))
-    bad="$bad; next get exit $rc: $(tail -5 <<<"$out")"
-  fi
-  rel_verify "$P"
-  if [ "$VERIFY_RC" != 0 ]; then
-    corrupt=$((corrupt + ${VERIFY_PROBLEMS/\?/1}))
-    bad="$bad; verify after the next get: $(head -c 600 <<<"$VERIFY_JSON$VERIFY_OUT")"
-  else
+  rel_drop_cached "$P"
+  rel_crash_run "$LC_TMP/get.out" "$LEANCACHE" -C "$P" get
+  rel_crash_verify "$P" "after the crash"
+  rel_crash_next "$P" get
+  rel_crash_verify "$P" "after the next get"
+  if [ "$VERIFY_RC" = 0 ]; then
     unchecked=$(rel_json_field "$VERIFY_JSON" 'd["project"]["modules"] - d["project"]["modules_checked"]')
-    [ "$unchecked" = 0 ] || bad="$bad; $unchecked module(s) not unpacked after the next get"
+    [ "$unchecked" = 0 ] || CRASH_BAD="$CRASH_BAD; $unchecked module(s) not unpacked after the next get"
   fi
   for f in "$MATHLIB_CACHE_DIR"/*.ltar; do
-    cmp -s "$f" "$mirror/f/$(basename "$f")" || { corrupt=$((corrupt + 1)); bad="$bad; $(basename "$f") differs from the server's"; }
+    cmp -s "$f" "$mirror/f/$(basename "$f")" ||
+      { CRASH_CORRUPT=$((CRASH_CORRUPT + 1)); CRASH_BAD="$CRASH_BAD; $(basename "$f") differs from the server's"; }
   done
-  temp_left=$(find "$P/.lake" -name '.tmp*' 2>/dev/null | wc -l)   # unpack temp files of killed daemons (so far)
-  if [ -n "$bad" ]; then
-    trials_failed=$((trials_failed + 1))
-    echo "trial $t ($version, $point): FAIL $bad" >&2
-  else
-    echo "trial $t ($version, $point): ok"
-  fi
+  # Unpack temporaries of the killed daemon: the next get sweeps the directories it unpacks into.
+  temps=$(find "$P/.lake" -name '.lctmp.*' 2>/dev/null | wc -l)
+  temp_left=$((temp_left + temps))
+  [ "$temps" = 0 ] || CRASH_BAD="$CRASH_BAD; $temps unpack temporary file(s) left after the next get"
+  rel_crash_end "$version, $CRASH_POINT"
 done
 nginx_stop
-rel_figures crash_get trials="$t" kill_points="$killed" finished_before_kill="$finished_first" \
-  failed_trials="$trials_failed" corrupt="$corrupt" next_get_failed="$next_failed" \
-  project_temp_files_left="$temp_left"
-[ "$trials_failed" = 0 ] || fail "crash_get: $trials_failed of $t trials lost data or failed"
-[ "$killed" -ge "$TRIALS" ] || fail "crash_get: only $killed of $TRIALS kills landed inside a get"
-echo "crash_get: all $t trials passed ($killed kill points)"
+rel_crash_finish crash_get "$TRIALS" next_command_failed="$CRASH_NEXT_FAILED" project_temp_files_left="$temp_left"

@@ -31,71 +31,30 @@ t1=$(rel_now_ms)
 total=$(ls "$dav" | grep -c '\.ltar$')
 [ "$total" -gt 0 ] || fail "clean put uploaded nothing"
 # The window: a put that has to redo ~30% of the work, measured once.
-for f in "$MATHLIB_CACHE_DIR"/*.ltar; do [ "$(rel_random 1 10)" -le 3 ] && rm -f "$f"; done
-"$LEANCACHE" -C "$P" verify --cache-only --repair >/dev/null 2>&1 || true
-for f in "$dav"/*.ltar; do [ "$(rel_random 1 10)" -le 3 ] && rm -f "$f"; done
+rel_drop_cached "$P"
+rel_drop_some "$dav"
 t2=$(rel_now_ms)
 "$LEANCACHE" -C "$P" put >/dev/null 2>&1 || fail "second put failed"
 t3=$(rel_now_ms)
 # Three quarters of the measured put, so that kills land inside one even when a put is quick
 # (a partial put of the smoke fixture takes ~150 ms on a quiet machine).
-window=$(( (t3 - t2) * 3 / 4 ))
-window=$(( window < 20 ? 20 : window ))
-echo "fixture: $MODULES modules, $total archives; full put ~$((t1 - t0)) ms, partial put ~$((t3 - t2)) ms; kill window 0..$window ms"
+rel_crash_init $((t3 - t2))
+echo "fixture: $MODULES modules, $total archives; full put ~$((t1 - t0)) ms, partial put ~$((t3 - t2)) ms; kill window 0..$CRASH_WINDOW ms"
 
-killed=0 finished_first=0 corrupt=0 next_failed=0 trials_failed=0
-t=0
-while [ "$killed" -lt "$TRIALS" ] && [ "$t" -lt $((TRIALS * 3 + 5)) ]; do
-  t=$((t + 1))
-  for f in "$MATHLIB_CACHE_DIR"/*.ltar; do [ "$(rel_random 1 10)" -le 3 ] && rm -f "$f"; done
-  "$LEANCACHE" -C "$P" verify --cache-only --repair >/dev/null 2>&1 || true
-  for f in "$dav"/*.ltar; do [ "$(rel_random 1 10)" -le 3 ] && rm -f "$f"; done
-  delay=$(rel_random 0 "$window")
-  "$LEANCACHE" -C "$P" put >"$LC_TMP/put.out" 2>&1 & c=$!
-  sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-  if kill -0 "$c" 2>/dev/null; then
-    rel_kill9_daemon
-    killed=$((killed + 1))
-    point="killed at $delay ms"
-  else
-    finished_first=$((finished_first + 1))
-    # The command was quicker than this draw: narrow the window so later kills land inside.
-    window=$(( delay * 2 / 3 < 20 ? 20 : delay * 2 / 3 ))
-    point="finished before $delay ms"
-  fi
-  set +e; wait "$c"; set -e
-  rel_restart_daemon --idle-timeout 0
-  bad=""
-  rel_verify "$P"
-  if [ "$VERIFY_RC" != 0 ]; then
-    corrupt=$((corrupt + ${VERIFY_PROBLEMS/\?/1}))
-    bad="verify after the crash: $(head -c 600 <<<"$VERIFY_JSON$VERIFY_OUT")"
-  fi
-  set +e; out=$("$LEANCACHE" -C "$P" put 2>&1); rc=$?; set -e
-  if [ "$rc" != 0 ]; then
-    next_failed=$((next_failed + 1))
-    bad="$bad; next put exit $rc: $(tail -5 <<<"$out")"
-  fi
-  rel_verify "$P"
-  if [ "$VERIFY_RC" != 0 ]; then
-    corrupt=$((corrupt + ${VERIFY_PROBLEMS/\?/1}))
-    bad="$bad; verify after the next put: $(head -c 600 <<<"$VERIFY_JSON$VERIFY_OUT")"
-  fi
+while rel_crash_more "$TRIALS"; do
+  rel_drop_cached "$P"
+  rel_drop_some "$dav"
+  rel_crash_run "$LC_TMP/put.out" "$LEANCACHE" -C "$P" put
+  rel_crash_verify "$P" "after the crash"
+  rel_crash_next "$P" put
+  rel_crash_verify "$P" "after the next put"
   n=$(ls "$dav" | grep -c '\.ltar$' || true)
-  [ "$n" = "$total" ] || bad="$bad; server holds $n of $total archives"
+  [ "$n" = "$total" ] || CRASH_BAD="$CRASH_BAD; server holds $n of $total archives"
   for f in "$dav"/*.ltar; do
-    cmp -s "$f" "$MATHLIB_CACHE_DIR/$(basename "$f")" || { corrupt=$((corrupt + 1)); bad="$bad; uploaded $(basename "$f") differs from CACHEDIR's"; }
+    cmp -s "$f" "$MATHLIB_CACHE_DIR/$(basename "$f")" ||
+      { CRASH_CORRUPT=$((CRASH_CORRUPT + 1)); CRASH_BAD="$CRASH_BAD; uploaded $(basename "$f") differs from CACHEDIR's"; }
   done
-  if [ -n "$bad" ]; then
-    trials_failed=$((trials_failed + 1))
-    echo "trial $t ($point): FAIL $bad" >&2
-  else
-    echo "trial $t ($point): ok"
-  fi
+  rel_crash_end "$CRASH_POINT"
 done
 nginx_stop
-rel_figures crash_put trials="$t" kill_points="$killed" finished_before_kill="$finished_first" \
-  failed_trials="$trials_failed" corrupt="$corrupt" next_put_failed="$next_failed"
-[ "$trials_failed" = 0 ] || fail "crash_put: $trials_failed of $t trials lost data or failed"
-[ "$killed" -ge "$TRIALS" ] || fail "crash_put: only $killed of $TRIALS kills landed inside a put"
-echo "crash_put: all $t trials passed ($killed kill points)"
+rel_crash_finish crash_put "$TRIALS" next_command_failed="$CRASH_NEXT_FAILED"

@@ -118,3 +118,91 @@ rel_restart_daemon() {
   "$LEANCACHE" daemon status >/dev/null 2>&1 && return 0
   lc_start_daemon "$@"
 }
+
+# rel_drop_some DIR: deletes ~30% of the archives in DIR, at random.
+rel_drop_some() {
+  local f
+  for f in "$1"/*.ltar; do [ "$(rel_random 1 10)" -le 3 ] && rm -f "$f"; done
+  return 0
+}
+
+# rel_drop_cached PROJECT: deletes ~30% of CACHEDIR's archives and lets the daemon forget them.
+rel_drop_cached() {
+  rel_drop_some "$MATHLIB_CACHE_DIR"
+  "$LEANCACHE" -C "$1" verify --cache-only --repair >/dev/null 2>&1 || true
+}
+
+# --- kill -9 trials (crash_get.sh, crash_put.sh) ---------------------------------------------
+# rel_crash_init MEASURED_MS: the kill window is three quarters of a measured command (so kills
+# land inside it even when it is quick), at least 20 ms; the trial counters start at zero.
+rel_crash_init() {
+  CRASH_WINDOW=$(( $1 * 3 / 4 < 20 ? 20 : $1 * 3 / 4 ))
+  CRASH_KILLED=0 CRASH_FINISHED_FIRST=0 CRASH_CORRUPT=0 CRASH_NEXT_FAILED=0 CRASH_FAILED=0 CRASH_T=0
+}
+
+# rel_crash_more TRIALS: whether another trial is due: fewer than TRIALS kills landed and at most
+# 3 x TRIALS + 5 trials ran (trials whose command finished before the kill do not count).
+rel_crash_more() { [ "$CRASH_KILLED" -lt "$1" ] && [ "$CRASH_T" -lt $(($1 * 3 + 5)) ]; }
+
+# rel_crash_run OUT CMD...: one trial's command, in the background, with the daemon killed -9
+# after a random delay within the window; then a daemon is running again. Sets CRASH_POINT;
+# a command quicker than the draw narrows the window so that later kills land inside.
+# Resets CRASH_BAD (the trial's problems, appended by rel_crash_verify and the caller).
+rel_crash_run() {
+  local out=$1 delay c; shift
+  CRASH_T=$((CRASH_T + 1)) CRASH_BAD=""
+  delay=$(rel_random 0 "$CRASH_WINDOW")
+  "$@" >"$out" 2>&1 & c=$!
+  sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+  if kill -0 "$c" 2>/dev/null; then
+    rel_kill9_daemon
+    CRASH_KILLED=$((CRASH_KILLED + 1))
+    CRASH_POINT="killed at $delay ms"
+  else
+    CRASH_FINISHED_FIRST=$((CRASH_FINISHED_FIRST + 1))
+    CRASH_WINDOW=$(( delay * 2 / 3 < 20 ? 20 : delay * 2 / 3 ))
+    CRASH_POINT="finished before $delay ms"
+  fi
+  set +e; wait "$c"; set -e
+  rel_restart_daemon --idle-timeout 0
+}
+
+# rel_crash_verify PROJECT WHEN: `verify` must find nothing; problems count as corrupt entries.
+rel_crash_verify() {
+  rel_verify "$1"
+  if [ "$VERIFY_RC" != 0 ]; then
+    CRASH_CORRUPT=$((CRASH_CORRUPT + ${VERIFY_PROBLEMS/\?/1}))
+    CRASH_BAD="$CRASH_BAD; verify $2 found $VERIFY_PROBLEMS problem(s): $(head -c 600 <<<"$VERIFY_JSON$VERIFY_OUT")"
+  fi
+}
+
+# rel_crash_next PROJECT CMD...: the next command after the crash must exit 0.
+rel_crash_next() {
+  local p=$1 out rc; shift
+  set +e; out=$("$LEANCACHE" -C "$p" "$@" 2>&1); rc=$?; set -e
+  if [ "$rc" != 0 ]; then
+    CRASH_NEXT_FAILED=$((CRASH_NEXT_FAILED + 1))
+    CRASH_BAD="$CRASH_BAD; next $* exit $rc: $(tail -5 <<<"$out")"
+  fi
+}
+
+# rel_crash_end LABEL: reports the trial (ok, or FAIL with its problems on stderr).
+rel_crash_end() {
+  if [ -n "$CRASH_BAD" ]; then
+    CRASH_FAILED=$((CRASH_FAILED + 1))
+    echo "trial $CRASH_T ($1): FAIL ${CRASH_BAD#; }" >&2
+  else
+    echo "trial $CRASH_T ($1): ok"
+  fi
+}
+
+# rel_crash_finish PART TRIALS [extra figures...]: prints the figures and fails on any loss or
+# when fewer than TRIALS kills landed inside the command.
+rel_crash_finish() {
+  local part=$1 trials=$2; shift 2
+  rel_figures "$part" trials="$CRASH_T" kill_points="$CRASH_KILLED" finished_before_kill="$CRASH_FINISHED_FIRST" \
+    failed_trials="$CRASH_FAILED" corrupt="$CRASH_CORRUPT" "$@"
+  [ "$CRASH_FAILED" = 0 ] || fail "$part: $CRASH_FAILED of $CRASH_T trials lost data or failed"
+  [ "$CRASH_KILLED" -ge "$trials" ] || fail "$part: only $CRASH_KILLED of $trials kills landed inside the command"
+  echo "$part: all $CRASH_T trials passed ($CRASH_KILLED kill points)"
+}

@@ -35,7 +35,7 @@ for part in "${parts[@]}"; do
   case "$part" in
     crash_get|crash_put)
       applied="$(fig "$part" kill_points) kill -9 mid-command ($(fig "$part" finished_before_kill) finished first)"
-      other="next command failed: $(fig "$part" next_get_failed)$(fig "$part" next_put_failed)"
+      other="next command failed: $(fig "$part" next_command_failed)"
       [ "$part" = crash_get ] && other="$other; unpack temp files left in the project: $(fig "$part" project_temp_files_left)" ;;
     client_kill)
       applied="kill -9 of the client mid-get"
