@@ -8,8 +8,11 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
+#include <string>
 #include <thread>
 
 #include "client/cli/command_line.h"
@@ -96,6 +99,18 @@ int DaemonStatus(const CommandLine& cl) {
   return 0;
 }
 
+// Whether the daemon process has ended: gone, or a zombie its reaper has not collected yet (an
+// exited daemon is reparented to init, which may take seconds to reap it). The client does not
+// link common/, whose proc::ProcessEnded answers the same for the daemon's own temp files.
+bool ProcessEnded(pid_t pid) {
+  if (::kill(pid, 0) != 0) return errno == ESRCH;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t close = stat.rfind(')');  // "pid (comm) state ..."; comm may contain ')'
+  return close != std::string::npos && close + 2 < stat.size() &&
+         (stat[close + 2] == 'Z' || stat[close + 2] == 'X');
+}
+
 int DaemonStop() {
   auto options = leancache::connect::ConnectOptionsFromEnv();
   auto channel = leancache::connect::ProbeDaemon(options.socket_path);
@@ -109,17 +124,23 @@ int DaemonStop() {
     grpc::ClientContext context;
     if (!stub->Status(&context, leancache::v1::StatusRequest(), &daemon).ok()) daemon.set_pid(0);
   }
-  grpc::ClientContext context;
-  leancache::v1::ShutdownReply reply;
-  grpc::Status status = stub->Shutdown(&context, leancache::v1::ShutdownRequest(), &reply);
-  if (!status.ok()) {
-    std::cerr << "leancache: stop failed: " << status.error_message() << "\n";
-    return 1;
+  {
+    grpc::ClientContext context;
+    leancache::v1::ShutdownReply reply;
+    grpc::Status status = stub->Shutdown(&context, leancache::v1::ShutdownRequest(), &reply);
+    if (!status.ok()) {
+      std::cerr << "leancache: stop failed: " << status.error_message() << "\n";
+      return 1;
+    }
   }
+  // Close our connection now: the daemon's gRPC shutdown waits for its clients' connections to
+  // go (up to ~5 s for one that stays open), and this one would stay open while we wait.
+  stub.reset();
+  channel.reset();
   // Stopped means the process is gone (or, for a daemon in another pid namespace, its socket).
   for (int i = 0; i < 300; ++i) {
     struct stat st {};
-    bool gone = daemon.pid() > 0 ? (::kill(static_cast<pid_t>(daemon.pid()), 0) != 0 && errno == ESRCH)
+    bool gone = daemon.pid() > 0 ? ProcessEnded(static_cast<pid_t>(daemon.pid()))
                                  : ::stat(options.socket_path.c_str(), &st) != 0;
     if (gone) {
       std::cout << "leancached stopped\n";

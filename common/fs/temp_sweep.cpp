@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/fs/fd.h"
+#include "common/proc/process_state.h"
 
 namespace leancache::fs {
 namespace {
@@ -20,10 +20,7 @@ namespace {
 constexpr std::string_view kPrefix = ".lctmp.";
 constexpr size_t kSuffixLength = 6;
 
-bool CreatorGone(pid_t pid) {
-  if (pid == ::getpid()) return false;
-  return ::kill(pid, 0) != 0 && errno == ESRCH;  // EPERM: alive, another user's process
-}
+bool CreatorGone(pid_t pid) { return pid != ::getpid() && proc::ProcessEnded(pid); }
 
 }  // namespace
 

@@ -30,7 +30,7 @@ struct SweepOptions {
 };
 
 // Removes the AtomicFile temporary files directly in `dir` (not recursive) whose creator is no
-// longer running (kill(pid, 0) fails with ESRCH) or that are older than options.max_age. Files
+// longer running (proc::ProcessEnded) or that are older than options.max_age. Files
 // of this process and of live processes (including other users' processes) are kept.
 // Returns how many were removed. Errors: `dir` cannot be read; a failed unlink of one file is
 // skipped (it is retried by the next sweep).

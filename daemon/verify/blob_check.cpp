@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/fs/fd.h"
+#include "common/proc/process_state.h"
 #include "daemon/store/blob_name.h"
 #include "daemon/store/ltar_header.h"
 
@@ -93,8 +94,7 @@ bool IsOrphanedTempFile(const std::string& name) {
   if (parts.size() < 4 || parts[1] != "ltar") return false;
   int pid = 0;
   if (!absl::SimpleAtoi(parts[2], &pid) || pid <= 0) return false;
-  if (pid == ::getpid()) return false;
-  return ::kill(pid, 0) != 0 && errno == ESRCH;
+  return pid != ::getpid() && proc::ProcessEnded(pid);
 }
 
 absl::StatusOr<CacheDirReport> CheckCacheDir(store::BlobStore& store, const CheckOptions& options) {
