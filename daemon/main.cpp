@@ -69,8 +69,11 @@ bool ParseDuration(const std::string& text, long* seconds) {
 }
 
 // Forks into the background. The parent waits until the child reports readiness (exit 0) or a
-// startup error (printed, exit 1), so `leancached && leancache ...` is race-free.
-int Daemonize(int* ready_fd) {
+// startup error (printed, exit 1), so `leancached && leancache ...` is race-free. The child's
+// stderr is appended to `stderr_path` (the log file), so whatever the runtime itself prints
+// there (std::terminate, sanitizer reports) is kept next to the log; /dev/null if it cannot
+// be opened.
+int Daemonize(int* ready_fd, const std::string& stderr_path) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) {
     std::perror("leancached: pipe");
@@ -97,7 +100,9 @@ int Daemonize(int* ready_fd) {
   if (devnull >= 0) {
     dup2(devnull, STDIN_FILENO);
     dup2(devnull, STDOUT_FILENO);
-    dup2(devnull, STDERR_FILENO);
+    int err = open(stderr_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    dup2(err >= 0 ? err : devnull, STDERR_FILENO);
+    if (err > STDERR_FILENO) close(err);
     if (devnull > STDERR_FILENO) close(devnull);
   }
   *ready_fd = fds[1];
@@ -181,9 +186,9 @@ int main(int argc, char** argv) {
 
   int ready_fd = -1;
   if (!foreground) {
-    int rc = Daemonize(&ready_fd);
-    if (rc >= 0) return rc;
     if (log_file.empty()) log_file = (std::filesystem::path(state_dir) / "leancached.log").string();
+    int rc = Daemonize(&ready_fd, log_file);
+    if (rc >= 0) return rc;
   }
   try {
     std::shared_ptr<spdlog::logger> logger;

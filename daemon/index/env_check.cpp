@@ -35,6 +35,10 @@ constexpr int kChildCannotTell = 2;
 [[noreturn]] void ChildMain(const std::filesystem::path& dir, int report_fd) {
   struct rlimit no_core = {0, 0};
   setrlimit(RLIMIT_CORE, &no_core);  // an expected crash must not leave a core dump
+  // ... nor a crash report: a sanitizer build's SEGV/BUS handlers would print one into the
+  // daemon's log (its stderr). The parent reads the signal.
+  ::signal(SIGSEGV, SIG_DFL);
+  ::signal(SIGBUS, SIG_DFL);
   auto finish = [&](int code, absl::string_view message) {
     if (!message.empty()) {
       (void)fs::WriteAll(report_fd, std::string_view(message.data(), std::min<size_t>(message.size(), 4000)),

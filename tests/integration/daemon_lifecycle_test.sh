@@ -32,7 +32,7 @@ pass "status and version"
 "$LEANCACHE" daemon stop | grep -q "leancached stopped" || fail "stop message"
 [ ! -e "$LEANCACHE_SOCKET" ] || fail "socket still present after stop"
 sleep 0.2
-! kill -0 "$pid" 2>/dev/null || fail "daemon still running after stop"
+lc_proc_ended "$pid" || fail "daemon still running after stop"
 pass "daemon stop"
 
 set +e
@@ -67,8 +67,8 @@ pass "32 concurrent clients: one daemon, all succeeded"
 # Idle timeout.
 lc_start_daemon --idle-timeout 2s
 pid=$(lc_daemon_pid)
-for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-! kill -0 "$pid" 2>/dev/null || fail "daemon did not exit after the idle timeout"
+for i in $(seq 1 100); do lc_proc_ended "$pid" && break; sleep 0.1; done
+lc_proc_ended "$pid" || fail "daemon did not exit after the idle timeout"
 [ ! -e "$LEANCACHE_SOCKET" ] || fail "socket left behind after idle exit"
 pass "idle timeout"
 
@@ -76,8 +76,8 @@ pass "idle timeout"
 lc_start_daemon --idle-timeout 0
 pid=$(lc_daemon_pid)
 kill -TERM "$pid"
-for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-! kill -0 "$pid" 2>/dev/null || fail "daemon ignored SIGTERM"
+for i in $(seq 1 100); do lc_proc_ended "$pid" && break; sleep 0.05; done
+lc_proc_ended "$pid" || fail "daemon ignored SIGTERM"
 [ ! -e "$LEANCACHE_SOCKET" ] || fail "socket left behind after SIGTERM"
 grep -q "shutting down" "$XDG_STATE_HOME/leancache/leancached.log" || fail "no shutdown line in the log"
 pass "SIGTERM"

@@ -67,7 +67,7 @@ rel_temp_files() { find "$1" -maxdepth 1 -name '*.part' 2>/dev/null | wc -l; }
 # rel_wait_daemon_gone PID: waits (up to 10 s) until process PID has exited.
 rel_wait_gone() {
   local i
-  for i in $(seq 1 200); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
+  for i in $(seq 1 200); do lc_proc_ended "$1" && return 0; sleep 0.05; done
   return 1
 }
 

@@ -22,15 +22,30 @@ expect_contains() { grep -qF -- "$2" <<<"$1" || fail "$3: '$2' not in output: $1
 lc_cleanup() {
   local status=$?
   if [ -n "${LC_TMP:-}" ] && [ -d "$LC_TMP" ]; then
+    local pids=()
     for lock in $(find "$LC_TMP" -name '*.sock.lock' 2>/dev/null); do
       pid=$(head -c 16 "$lock" 2>/dev/null | tr -dc 0-9 || true)
-      [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+      [ -n "$pid" ] && kill "$pid" 2>/dev/null && pids+=("$pid")
     done
-    sleep 0.2
+    # Up to 5 s to exit (a sanitizer build checks for leaks at exit).
+    for _ in $(seq 1 50); do
+      local alive=0
+      for pid in "${pids[@]}"; do lc_proc_ended "$pid" || alive=1; done
+      [ "$alive" = 0 ] && break
+      sleep 0.1
+    done
     for lock in $(find "$LC_TMP" -name '*.sock.lock' 2>/dev/null); do
       pid=$(head -c 16 "$lock" 2>/dev/null | tr -dc 0-9 || true)
       [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
     done
+    # A daemon's stderr is its log: a sanitizer report or a crash message there fails the test.
+    local reports
+    reports=$(find "$LC_TMP" -name 'leancached*.log*' -exec grep -lE \
+      '^(==[0-9]+==ERROR: |WARNING: ThreadSanitizer|SUMMARY: (Address|Thread|Leak|UndefinedBehavior)Sanitizer)|runtime error: |terminate called' {} + 2>/dev/null || true)
+    if [ -n "$reports" ]; then
+      for f in $reports; do echo "FAIL: sanitizer or crash report in the daemon's log $f:" >&2; grep -A30 -E '==ERROR|ThreadSanitizer|runtime error|terminate called' "$f" | head -80 >&2; done
+      [ "$status" = 0 ] && status=1
+    fi
     rm -rf "$LC_TMP"
   fi
   exit $status
@@ -51,6 +66,9 @@ lc_setup() {
 lc_start_daemon() {
   "$LEANCACHED" --socket "$LEANCACHE_SOCKET" --state-dir "$XDG_STATE_HOME/leancache" "$@"
 }
+
+# lc_proc_ended PID: the process is gone, or has exited and waits for its reaper (a zombie).
+lc_proc_ended() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1/status" 2>/dev/null; }
 
 lc_daemon_pid() { head -c 16 "$LEANCACHE_SOCKET.lock" 2>/dev/null | tr -dc 0-9; }
 
