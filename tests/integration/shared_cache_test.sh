@@ -148,8 +148,13 @@ EOF
   mv "$sys/etc/system.json.new" "$sys/etc/system.json"
 }
 write_config 1000000000
+# Sanitizer builds: their options (suppressions, halt on error) go through `env -i`.
+SAN_ENV=()
+for v in ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
+  [ -n "${!v:-}" ] && SAN_ENV+=("$v=${!v}")
+done
 start_system() {
-  runuser -u "$SYS" -- env -i PATH=/usr/bin:/bin HOME="$LC_TMP/home/$SYS" \
+  runuser -u "$SYS" -- env -i PATH=/usr/bin:/bin HOME="$LC_TMP/home/$SYS" "${SAN_ENV[@]}" \
     "$LEANCACHED" --system --socket "$SYS_SOCK" --state-dir "$sys/state" --store-dir "$sys/store" \
     --trust-config "$sys/etc/system.json" --log-level debug --log-file "$SYS_LOG" \
     || fail "system daemon did not start: $(tail -5 "$SYS_LOG" 2>/dev/null)"
@@ -165,7 +170,7 @@ as() {
   local u=$1
   shift
   local h="$LC_TMP/home/$u"
-  runuser -u "$u" -- env -i PATH=/usr/bin:/bin HOME="$h" XDG_RUNTIME_DIR="$h/run" \
+  runuser -u "$u" -- env -i PATH=/usr/bin:/bin HOME="$h" XDG_RUNTIME_DIR="$h/run" "${SAN_ENV[@]}" \
     XDG_STATE_HOME="$h/state" XDG_CONFIG_HOME="$h/config" MATHLIB_CACHE_DIR="$h/cache" \
     LEANCACHE_DAEMON_BINARY="$LEANCACHED" LEANCACHE_SHARED_SOCKET="$SYS_SOCK" \
     MATHLIB_CACHE_GET_URL="${GET_URL:-$DEAD_URL}" ${PUT_URL:+MATHLIB_CACHE_PUT_URL=$PUT_URL} "$@"
