@@ -17,13 +17,7 @@ std::map<std::string, keys::ModuleEntry> Graph(const std::map<std::string, std::
 }
 
 TEST(PrefetchOrderTest, LeavesFirstThenByHeightAndNameWithoutTheRoot) {
-  //      Root
-  //     /    \
-  //    B      C
-  //    |    /   \
-  //    D   D     E
-  //    |
-  //    F
+  // Root imports B and C; B imports D; C imports D and E; D imports F.
   auto g = Graph({{"Root", {"B", "C"}}, {"B", {"D"}}, {"C", {"D", "E"}}, {"D", {"F"}}, {"E", {}}, {"F", {}}});
   auto order = PrefetchOrder(g, {"Root"});
   EXPECT_EQ(order, (std::vector<std::string>{"E", "F", "D", "B", "C"}));

@@ -73,8 +73,12 @@ TEST_F(PackModulesTest, PlanOrderAndNames) {
     ASSERT_TRUE(plan.ok()) << m->first << ": " << plan.status();
     const bool in_mathlib = e.package_dir == p().ws->mathlib_dir();
     const std::string prefix = in_mathlib ? "." : e.search_entry;
-    if (in_mathlib) ++mathlib; else ++deps;
-    if (!in_mathlib) EXPECT_TRUE(absl::StartsWith(prefix, ".lake/packages/")) << prefix;
+    if (in_mathlib) {
+      ++mathlib;
+    } else {
+      ++deps;
+      EXPECT_TRUE(absl::StartsWith(prefix, ".lake/packages/")) << prefix;
+    }
     const std::string lib = prefix + "/.lake/build/lib/lean/" + e.relative;
     const std::string ir = prefix + "/.lake/build/ir/" + e.relative;
     EXPECT_EQ(plan->trace, lib + ".trace");
