@@ -316,7 +316,13 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
         request.url = round.FileUrl(item->hash16);
         request.temp_path = temp->string();
         request.forbidden_is_miss = round.forbidden_is_miss;
-        if (reservation && cap != 0) request.reserve = [reservation](uint64_t total) { return reservation->GrowTo(total); };
+        if (reservation && cap != 0) {
+          request.reserve = [reservation, cap](uint64_t total) {
+            if (reservation->GrowTo(total)) return transfer::Room::kGranted;
+            return total > cap ? transfer::Room::kNever : transfer::Room::kNotYet;
+          };
+          request.room_wait = kRoomWait;
+        }
         const Item* fetched = item;
         const bool unpack_on_arrival = flags.unpack;
         store::BlobStore* blob_store = store->get();

@@ -3,6 +3,7 @@
 // authentication, and the verdict. Plain data, no libcurl types (spec mathlib-cache.md §5.2/§5.3
 // verdicts, §7 uploads).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -52,6 +53,13 @@ using ProgressFn = std::function<void(std::uint64_t bytes_now, std::uint64_t byt
 // Download `url` into `temp_path`. The file is created (truncated if present) by the transport,
 // rewritten from scratch on each retry, fsynced on kDelivered and deleted on every other verdict.
 // The caller owns the name (e.g. a temp name inside CACHEDIR) and renames it after kDelivered.
+// [bounded cache] GetRequest::reserve's answer.
+enum class Room {
+  kGranted,  // the file may grow to `total`
+  kNotYet,   // not now: other archives hold the room; ask again later
+  kNever,    // `total` is more than the cache may ever hold
+};
+
 struct GetRequest {
   std::string url;                   // may carry a SAS query string: it is never logged
   std::string temp_path;
@@ -62,9 +70,12 @@ struct GetRequest {
   // [bounded cache] Asked on the network thread before body bytes are written to temp_path,
   // whenever the file would outgrow what was granted so far: `total` is the size it will reach
   // (the Content-Length when the server sent one, else the bytes so far plus this chunk).
-  // Returning false stops the attempt as a transient failure (Result::refused_room) that the
-  // transport retries after its backoff. Null: never asked.
-  std::function<bool(std::uint64_t total)> reserve;
+  // Anything but kGranted stops the attempt (Result::refused_room). After kNotYet the transport
+  // asks again every half second for up to `room_wait` from the first refusal (room frees up as
+  // other archives finish unpacking), without counting those attempts against the retry limit;
+  // kNever, or no room within room_wait, fails the transfer. Null: never asked.
+  std::function<Room(std::uint64_t total)> reserve;
+  std::chrono::milliseconds room_wait{0};
 };
 
 // Upload the file `source_path` to `url` with HTTP PUT.

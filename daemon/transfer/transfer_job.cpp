@@ -107,6 +107,10 @@ absl::Status TransferJob::OpenFile() {
   return absl::OkStatus();
 }
 
+bool TransferJob::MayWaitForRoom(std::chrono::steady_clock::time_point now) const {
+  return is_get_ && room_refusals_ > 0 && now - first_room_refusal_ < get_.room_wait;
+}
+
 void TransferJob::Park() {
   if (fd_ >= 0) {
     ::close(fd_);
@@ -144,7 +148,7 @@ absl::Status TransferJob::BeginAttempt(const TransportOptions& options) {
   body_accepted_ = false;
   body_checked_ = false;
   write_errno_ = 0;
-  room_refused_ = false;
+  room_answer_ = Room::kGranted;
   result_.refused_room = false;
   error_buffer_[0] = '\0';
   detail_.clear();
@@ -265,8 +269,10 @@ size_t TransferJob::WriteBody(char* data, size_t size, size_t n, void* self_ptr)
       if (content_length > 0 && static_cast<std::uint64_t>(content_length) > total) {
         total = static_cast<std::uint64_t>(content_length);
       }
-      if (!self->get_.reserve(total)) {
-        self->room_refused_ = true;
+      Room answer = self->get_.reserve(total);
+      if (answer != Room::kGranted) {
+        self->room_answer_ = answer;
+        self->room_total_ = total;
         return 0;  // makes curl fail with CURLE_WRITE_ERROR
       }
       self->room_granted_ = total;
@@ -377,10 +383,17 @@ TransferJob::AttemptOutcome TransferJob::EndAttempt(CURLcode code) {
 
   verdict_ = Verdict::kFailed;
   if (code != CURLE_OK) {
-    if (room_refused_) {  // [bounded cache] the cache is full of pinned archives right now
+    if (room_answer_ == Room::kNever) {  // [bounded cache] larger than the cap itself
       result_.refused_room = true;
+      SetFailure(absl::StrCat("the archive (", room_total_, " bytes) is larger than the cache size cap"));
+      return out;
+    }
+    if (room_answer_ == Room::kNotYet) {  // [bounded cache] the cap is full of pinned archives now
+      result_.refused_room = true;
+      if (room_refusals_++ == 0) first_room_refusal_ = std::chrono::steady_clock::now();
       SetFailure("no room under the cache size cap for this archive");
       out.final = false;
+      out.room_refused = true;
       return out;
     }
     if (write_errno_ != 0) {

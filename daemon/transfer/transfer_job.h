@@ -23,6 +23,7 @@ class TransferJob {
   struct AttemptOutcome {
     bool final = true;           // false: transient failure, retry if attempts remain
     long retry_after_seconds = 0;  // server's Retry-After, 0 if none
+    bool room_refused = false;   // [bounded cache] no room under the cache size cap (yet)
   };
 
   // `payload_sha256` is the hex SHA-256 of the PUT body, computed by the submitter when SigV4
@@ -37,6 +38,12 @@ class TransferJob {
   bool is_get() const { return is_get_; }
   const std::string& url() const { return url_; }
   int attempts() const { return result_.attempts; }
+  // [bounded cache] Attempts that stopped for lack of room under the cache size cap: they do
+  // not count against the retry limit while MayWaitForRoom().
+  int room_refusals() const { return room_refusals_; }
+  // Whether the job may try again for room: less than GetRequest::room_wait has passed since
+  // its first refusal.
+  bool MayWaitForRoom(std::chrono::steady_clock::time_point now) const;
   CURL* easy() const { return easy_; }
 
   // Opens the file (first attempt) and configures a fresh easy handle for the next attempt.
@@ -102,8 +109,11 @@ class TransferJob {
   bool body_accepted_ = false;     // GET: the current response's body goes to the file
   bool body_checked_ = false;      // GET: status of the current response was inspected
   int write_errno_ = 0;
-  bool room_refused_ = false;        // [bounded cache] GetRequest::reserve said no
+  Room room_answer_ = Room::kGranted;  // [bounded cache] GetRequest::reserve's last refusal
   std::uint64_t room_granted_ = 0;   // [bounded cache] largest total reserve() accepted
+  std::uint64_t room_total_ = 0;     // [bounded cache] the size that was refused
+  int room_refusals_ = 0;            // [bounded cache] attempts that ended for lack of room
+  std::chrono::steady_clock::time_point first_room_refusal_;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_progress_;
   std::chrono::milliseconds progress_interval_{100};

@@ -17,6 +17,8 @@ namespace leancache::transfer {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// [bounded cache] How soon a download refused room under the cache size cap asks again.
+constexpr std::chrono::milliseconds kRoomRetryDelay{500};
 
 absl::Status InitCurlOnce() {
   static std::once_flag once;
@@ -239,9 +241,22 @@ void Transport::HandleDone(CURL* easy, CURLcode code) {
     (job->is_get() ? stats_.bytes_received : stats_.bytes_sent) += job->last_bytes();
     stats_.in_flight = in_flight_;
   }
-  if (!outcome.final && job->attempts() < options_.retry.max_attempts) {
+  if (outcome.room_refused) {
+    // [bounded cache] Room frees up as other archives are unpacked: ask again soon, for as long
+    // as the request allows, without using up the retry budget meant for network failures.
+    if (!job->MayWaitForRoom(Clock::now())) {
+      Complete(job->id(), /*cancelled=*/false, nullptr);
+      return;
+    }
+    spdlog::debug("transfer {}: no room under the cache size cap yet, asking again", job->id());
+    job->Park();
+    backoff_.push_back({Clock::now() + kRoomRetryDelay, job->id()});
+    return;
+  }
+  if (!outcome.final && job->attempts() - job->room_refusals() < options_.retry.max_attempts) {
     double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
-    auto delay = BackoffDelay(options_.retry, job->attempts(), outcome.retry_after_seconds, unit);
+    auto delay = BackoffDelay(options_.retry, job->attempts() - job->room_refusals(),
+                              outcome.retry_after_seconds, unit);
     spdlog::debug("transfer {}: attempt {}/{} failed, retrying in {} ms: {}", job->id(),
                   job->attempts(), options_.retry.max_attempts, delay.count(),
                   job->DescribeFailure());

@@ -158,13 +158,13 @@ echo "   [$SECONDS s]"; pass "gc: --max-size=$half evicted down to $now bytes; t
 
 # An archive larger than the cap cannot be stored: the get fails cleanly and says why.
 set +e
-# (One module and its imports: every download is retried by the transport before it fails.)
+# (One module and its imports: each download fails at its first body bytes, naming the size.)
 lmod=$(cut -f1 "$LC_TMP/keys" | grep '^Mathlib\.' | head -1)
 out=$(LEANCACHE_MAX_CACHE_SIZE=1K "$LEANCACHE" -C "$proj" 'get!' "$lmod" 2>&1)
 rc=$?
 set -e
 expect_eq "$rc" "1" "get! under a 1 KiB cap"
-expect_contains "$out" "no room under the cache size cap" "message for an archive larger than the cap"
+expect_contains "$out" "bytes) is larger than the cache size cap" "message for an archive larger than the cap"
 "$LEANCACHE" -C "$proj" --json stats >"$LC_TMP/stats3.json"
 python3 -c 'import json,sys; l=json.load(open(sys.argv[1]))["last"]["get"]; assert l["errors"].get("cache_full",0)>0, l' \
   "$LC_TMP/stats3.json" || fail "cache_full not counted: $(cat "$LC_TMP/stats3.json")"
