@@ -142,14 +142,6 @@ fds_after=$(fds)
 [ "$fds_after" -le $((fds_before + 3)) ] || fail "file descriptors grew from $fds_before to $fds_after"
 pass "no leaked connections (fds $fds_before -> $fds_after)"
 
-kill -TERM "$dpid"
-set +e
-wait "$dpid"
-rc=$?
-set -e
-expect_eq "$rc" "0" "daemon exit status after SIGTERM ($(tail -n 20 "$LC_TMP/daemon.err"))"
-if grep -qE 'Sanitizer|runtime error:' "$LC_TMP/daemon.err"; then
-  fail "sanitizer report from the daemon: $(grep -m1 -A30 -E 'Sanitizer|runtime error:' "$LC_TMP/daemon.err")"
-fi
+lc_stop_foreground "$dpid" "$LC_TMP/daemon.err"
 pass "daemon stopped cleanly"
 echo "bad_rpc: all checks passed"

@@ -85,14 +85,6 @@ expect_eq "$reqs" "0" "downloads by the final get"
 "$LEANCACHE" -C "$proj" hash | cmp -s - "$LC_TMP/keys" || fail "keys changed after the storm"
 pass "final get found every file in place"
 
-kill -TERM "$dpid"
-set +e
-wait "$dpid"
-rc=$?
-set -e
-expect_eq "$rc" "0" "daemon exit status after SIGTERM ($(tail -n 20 "$LC_TMP/daemon.err"))"
-if grep -qE 'Sanitizer|runtime error:' "$LC_TMP/daemon.err"; then
-  fail "sanitizer report from the daemon: $(grep -m1 -A30 -E 'Sanitizer|runtime error:' "$LC_TMP/daemon.err")"
-fi
+lc_stop_foreground "$dpid" "$LC_TMP/daemon.err"
 pass "daemon stopped cleanly"
 echo "concurrency: all checks passed"

@@ -29,14 +29,7 @@ MOUNTS=()
 cleanup_mounts() { local m; for m in "${MOUNTS[@]}"; do umount -l "$m" 2>/dev/null || true; done; }
 trap 'rc=$?; cleanup_mounts; (exit $rc); lc_cleanup' EXIT
 
-src="$LC_TMP/src"
-lc_fixture "$src" "$MODULES" --artifacts
-lc_start_daemon --idle-timeout 0
-"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
-mirror="$LC_TMP/mirror"
-n=$(rel_mirror "$src" "$LC_TMP/keys" "$mirror")
-nginx_start "$mirror" "$LC_TMP/nginx" >/dev/null
-export MATHLIB_CACHE_GET_URL="$NGINX_URL"
+rel_mirrored_fixture "$MODULES"
 # Space needed, in KiB of 4 KiB blocks as tmpfs counts them.
 kib_of() { du -s --block-size=1024 "$1" | cut -f1; }
 cache_need=$(kib_of "$mirror/f")

@@ -15,14 +15,7 @@ source "$(dirname "$0")/lib.sh"
 TRIALS=$(rel_trials "${1:-${INDEX_DAMAGE_TRIALS:-}}" 30 5)
 MODULES=${INDEX_DAMAGE_MODULES:-60}
 lc_setup
-src="$LC_TMP/src"
-lc_fixture "$src" "$MODULES" --artifacts
-lc_start_daemon --idle-timeout 0
-"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
-mirror="$LC_TMP/mirror"
-n=$(rel_mirror "$src" "$LC_TMP/keys" "$mirror")
-nginx_start "$mirror" "$LC_TMP/nginx" >/dev/null
-export MATHLIB_CACHE_GET_URL="$NGINX_URL"
+rel_mirrored_fixture "$MODULES"
 P="$LC_TMP/proj"
 rel_copy_sources "$src" "$P"
 "$LEANCACHE" -C "$P" get >/dev/null 2>&1 || fail "initial get failed"

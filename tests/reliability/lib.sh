@@ -119,6 +119,21 @@ rel_restart_daemon() {
   lc_start_daemon "$@"
 }
 
+# rel_mirrored_fixture MODULES [daemon args...]: after lc_setup, a workspace of MODULES modules
+# with build outputs in $src, a daemon (idle timeout off), the keys in $LC_TMP/keys and every
+# archive on an nginx mirror ($mirror, $n archives, $NGINX_URL = MATHLIB_CACHE_GET_URL).
+rel_mirrored_fixture() {
+  local modules=$1; shift
+  src="$LC_TMP/src"
+  lc_fixture "$src" "$modules" --artifacts
+  lc_start_daemon --idle-timeout 0 "$@"
+  "$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
+  mirror="$LC_TMP/mirror"
+  n=$(rel_mirror "$src" "$LC_TMP/keys" "$mirror")
+  nginx_start "$mirror" "$LC_TMP/nginx" >/dev/null
+  export MATHLIB_CACHE_GET_URL="$NGINX_URL"
+}
+
 # rel_drop_some DIR: deletes ~30% of the archives in DIR, at random.
 rel_drop_some() {
   local f

@@ -67,6 +67,21 @@ lc_start_daemon() {
   "$LEANCACHED" --socket "$LEANCACHE_SOCKET" --state-dir "$XDG_STATE_HOME/leancache" "$@"
 }
 
+# lc_stop_foreground PID ERRFILE: stops a daemon this shell started with --foreground (its
+# stderr in ERRFILE) with SIGTERM; it must exit 0 without a sanitizer report.
+lc_stop_foreground() {
+  local rc
+  kill -TERM "$1"
+  set +e
+  wait "$1"
+  rc=$?
+  set -e
+  expect_eq "$rc" "0" "daemon exit status after SIGTERM ($(tail -n 20 "$2"))"
+  if grep -qE 'Sanitizer|runtime error:' "$2"; then
+    fail "sanitizer report from the daemon: $(grep -m1 -A30 -E 'Sanitizer|runtime error:' "$2")"
+  fi
+}
+
 # lc_proc_ended PID: the process is gone, or has exited and waits for its reaper (a zombie).
 lc_proc_ended() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1/status" 2>/dev/null; }
 
