@@ -7,7 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <memory>
+#include <set>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -59,6 +61,25 @@ absl::StatusOr<size_t> RemoveAbandonedTemps(const std::string& dir, SweepOptions
     const bool stale = now - st.st_mtime > options.max_age.count();
     if (!stale && !CreatorGone(owner)) continue;
     if (::unlinkat(dfd, e->d_name, 0) == 0) ++removed;
+  }
+  return removed;
+}
+
+absl::StatusOr<size_t> RemoveAbandonedTempsBelow(const std::string& root, SweepOptions options) {
+  namespace stdfs = std::filesystem;
+  std::error_code ec;
+  if (!stdfs::is_directory(stdfs::symlink_status(root, ec))) return 0;
+  std::set<std::string> dirs;
+  for (auto it = stdfs::recursive_directory_iterator(root, ec); !ec && it != stdfs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (TempNameOwner(it->path().filename().string()) >= 0) dirs.insert(it->path().parent_path().string());
+  }
+  if (ec) return ErrnoError(ec.value(), absl::StrCat("walk ", root));
+  size_t removed = 0;
+  for (const auto& dir : dirs) {
+    auto n = RemoveAbandonedTemps(dir, options);
+    if (!n.ok()) return n.status();
+    removed += *n;
   }
   return removed;
 }

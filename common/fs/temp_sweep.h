@@ -39,4 +39,12 @@ inline absl::StatusOr<size_t> RemoveAbandonedTemps(const std::string& dir) {
   return RemoveAbandonedTemps(dir, SweepOptions());
 }
 
+// RemoveAbandonedTemps for every directory below `root` (itself included) that holds an
+// AtomicFile temporary name; symlinks are not followed. A missing `root` removes nothing.
+// Returns how many were removed. Errors: a directory below `root` cannot be read.
+absl::StatusOr<size_t> RemoveAbandonedTempsBelow(const std::string& root, SweepOptions options);
+inline absl::StatusOr<size_t> RemoveAbandonedTempsBelow(const std::string& root) {
+  return RemoveAbandonedTempsBelow(root, SweepOptions());
+}
+
 }  // namespace leancache::fs

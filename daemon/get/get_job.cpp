@@ -84,6 +84,34 @@ void SweepOutputDirs(JobState& job, const std::vector<std::string>& written) {
   }
 }
 
+// [reliability] A get that re-unpacks a module which is already current (its archive was
+// downloaded again) and is killed leaves temporaries beside outputs no later get rewrites. So
+// the first get of each project in a daemon's life also walks the project's build trees
+// (.lake/build and .lake/packages/*/.lake/build) once; the temporaries of live processes stay.
+void SweepProjectOnce(const std::filesystem::path& project_root) {
+  static std::mutex mu;
+  static std::set<std::string> swept;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!swept.insert(project_root.string()).second) return;
+  }
+  const auto started = Clock::now();
+  std::vector<std::filesystem::path> roots = {project_root / ".lake" / "build"};
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(project_root / ".lake" / "packages", ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    roots.push_back(it->path() / ".lake" / "build");
+  }
+  size_t removed = 0;
+  for (const auto& root : roots) {
+    auto n = fs::RemoveAbandonedTempsBelow(root.string());
+    if (n.ok()) removed += *n; else spdlog::debug("temp sweep: {}", n.status().ToString());
+  }
+  spdlog::log(removed > 0 ? spdlog::level::info : spdlog::level::debug,
+              "removed {} temporary file(s) of interrupted unpacks below {} ({:.1f} ms)", removed,
+              project_root.string(), std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+}
+
 }  // namespace
 
 void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& project,
@@ -127,6 +155,7 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
     if (!project.keys->modules.count(root)) sink.Out(absl::StrCat(root, " is not covered by the olean cache."));
   }
 
+  if (flags.unpack) SweepProjectOnce(project_root);
   auto previous_root = ReadRootHashRecord(project_root);
   const bool root_changed = !previous_root || *previous_root != project.keys->root_hash;
   const bool force_unpack = flags.force_unpack || (root_changed && flags.unpack);

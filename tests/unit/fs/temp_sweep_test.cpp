@@ -114,6 +114,34 @@ TEST_F(TempSweepTest, DirectoriesAndSymlinksAreLeftAlone) {
   EXPECT_TRUE(std::filesystem::is_symlink(dir_ + "/" + as_link));
 }
 
+TEST_F(TempSweepTest, BelowWalksSubdirectoriesButNotSymlinks) {
+  pid_t dead = DeadPid();
+  std::filesystem::create_directories(dir_ + "/lib/lean/Mathlib/Data");
+  std::filesystem::create_directories(dir_ + "/ir/Mathlib");
+  std::filesystem::create_directories(dir_ + "/elsewhere");
+  const std::string deep = TempName(dir_ + "/lib/lean/Mathlib/Data", dead, "hhhhhh");
+  const std::string ir = TempName(dir_ + "/ir/Mathlib", dead, "iiiiii");
+  const std::string live = TempName(dir_ + "/ir/Mathlib", ::getpid(), "jjjjjj");
+  const std::string outside = TempName(dir_ + "/elsewhere", dead, "kkkkkk");
+  for (const auto& p : {deep, ir, live, outside}) Touch(p.substr(dir_.size() + 1));
+  Touch("lib/lean/Mathlib/Data/Nat.olean");
+  std::filesystem::create_directory_symlink(dir_ + "/elsewhere", dir_ + "/lib/link");
+  auto removed = RemoveAbandonedTempsBelow(dir_ + "/lib");
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(*removed, 1u);
+  EXPECT_FALSE(std::filesystem::exists(deep));
+  EXPECT_TRUE(std::filesystem::exists(outside)) << "a symlinked directory is not followed";
+  removed = RemoveAbandonedTempsBelow(dir_ + "/ir");
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 1u);
+  EXPECT_FALSE(std::filesystem::exists(ir));
+  EXPECT_TRUE(std::filesystem::exists(live));
+  EXPECT_TRUE(Exists("lib/lean/Mathlib/Data/Nat.olean"));
+  auto none = RemoveAbandonedTempsBelow(dir_ + "/no/such/dir");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0u);
+}
+
 TEST_F(TempSweepTest, AMissingDirectoryIsAnError) {
   auto removed = RemoveAbandonedTemps(dir_ + "/nope");
   ASSERT_FALSE(removed.ok());
