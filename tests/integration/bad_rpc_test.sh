@@ -89,9 +89,7 @@ fi
 pass "paths outside the project: clean answers, nothing outside touched"
 
 # 4. A client that disconnects in the middle of a get stream: the daemon cancels the job.
-"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
-mirror="$LC_TMP/mirror"
-n=$(/usr/bin/python3 "$(dirname "$0")/lib/mirror.py" "$LTAR" "$src" "$LC_TMP/keys" "$mirror")
+lc_mirror_of "$src"
 faultserver_start "$mirror" "$LC_TMP/fs" --max-seconds 600 >/dev/null
 export MATHLIB_CACHE_GET_URL="$FAULT_URL"
 proj="$LC_TMP/proj"

@@ -7,16 +7,8 @@
 source "$(dirname "$0")/lib/daemon.sh"
 source "$(dirname "$0")/lib/nginx.sh"
 lc_setup
-src="$LC_TMP/src"
-lc_fixture "$src" 400 --artifacts
-
-lc_start_daemon --idle-timeout 0
-"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
-mirror="$LC_TMP/mirror"
-n=$(/usr/bin/python3 "$(dirname "$0")/lib/mirror.py" "$LTAR" "$src" "$LC_TMP/keys" "$mirror")
+lc_mirrored_fixture 400
 [ "$n" -gt 100 ] || fail "only $n archives packed"
-nginx_start "$mirror" "$LC_TMP/nginx" >/dev/null
-export MATHLIB_CACHE_GET_URL="$NGINX_URL"
 total=$(find "$mirror/f" -name '*.ltar' -printf '%s\n' | awk '{s+=$1} END {print s}')
 largest=$(find "$mirror/f" -name '*.ltar' -printf '%s\n' | sort -n | tail -1)
 # A quarter of the total, but room for a few of the largest archives at once.

@@ -21,10 +21,7 @@ for i in $(seq 1 600); do [ -S "$LEANCACHE_SOCKET" ] && break; sleep 0.1; done
 [ -S "$LEANCACHE_SOCKET" ] || fail "daemon did not come up: $(cat "$LC_TMP/daemon.err")"
 export LEANCACHE_NO_AUTOSTART=1   # a client must never start a second daemon here
 
-"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
-[ -s "$LC_TMP/keys" ] || fail "no keys"
-mirror="$LC_TMP/mirror"
-n=$(/usr/bin/python3 "$(dirname "$0")/lib/mirror.py" "$LTAR" "$src" "$LC_TMP/keys" "$mirror")
+lc_mirror_of "$src"
 faultserver_start "$mirror" "$LC_TMP/fs" --max-seconds 900 >/dev/null
 export MATHLIB_CACHE_GET_URL="$FAULT_URL"
 proj="$LC_TMP/proj"

@@ -17,14 +17,7 @@ json_get() {  # json_get FILE PYTHON-EXPR (d = the document)
   python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
 }
 
-src="$LC_TMP/src"
-lc_fixture "$src" 150 --artifacts
-lc_start_daemon --idle-timeout 0
-"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
-mirror="$LC_TMP/mirror"
-n=$(/usr/bin/python3 "$(dirname "$0")/lib/mirror.py" "$LTAR" "$src" "$LC_TMP/keys" "$mirror")
-nginx_start "$mirror" "$LC_TMP/nginx" >/dev/null
-export MATHLIB_CACHE_GET_URL="$NGINX_URL"
+lc_mirrored_fixture 150
 proj="$LC_TMP/proj"
 mkdir -p "$proj"
 (cd "$src" && find . -path '*/.lake/build' -prune -o -type f -print | cpio -pdm --quiet "$proj")

@@ -9,9 +9,7 @@ lc_setup
 src="$LC_TMP/src"
 lc_fixture "$src" 40 --artifacts
 lc_start_daemon --idle-timeout 0 --stall-timeout 2 --max-attempts 3
-"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
-mirror="$LC_TMP/mirror"
-n=$(/usr/bin/python3 "$(dirname "$0")/lib/mirror.py" "$LTAR" "$src" "$LC_TMP/keys" "$mirror")
+lc_mirror_of "$src"
 faultserver_start "$mirror" "$LC_TMP/fs" --max-seconds 600 >/dev/null
 export MATHLIB_CACHE_GET_URL="$FAULT_URL"
 pass "fault server with $n archives at $FAULT_URL"

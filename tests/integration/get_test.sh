@@ -6,17 +6,9 @@
 source "$(dirname "$0")/lib/daemon.sh"
 source "$(dirname "$0")/lib/nginx.sh"
 lc_setup
-src="$LC_TMP/src"
-lc_fixture "$src" 120 --artifacts
-lc_start_daemon --idle-timeout 0
-
 # The mirror: every module's archive, packed like Mathlib's CI does.
-"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
-mirror="$LC_TMP/mirror"
-n=$(/usr/bin/python3 "$(dirname "$0")/lib/mirror.py" "$LTAR" "$src" "$LC_TMP/keys" "$mirror")
+lc_mirrored_fixture 120
 [ "$n" -gt 100 ] || fail "only $n archives packed"
-nginx_start "$mirror" "$LC_TMP/nginx" >/dev/null
-export MATHLIB_CACHE_GET_URL="$NGINX_URL"
 pass "mirror of $n archives at $NGINX_URL"
 
 # Reference tree: what leantar-compatible unpacking of every archive gives.

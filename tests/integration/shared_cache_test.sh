@@ -99,7 +99,7 @@ lc_fixture "$src" 40 --artifacts
 "$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
 "$LEANCACHE" daemon stop >/dev/null 2>&1 || true
 mirror="$LC_TMP/mirror"
-n=$(/usr/bin/python3 "$here/lib/mirror.py" "$LTAR" "$src" "$LC_TMP/keys" "$mirror")
+n=$(lc_mirror "$src" "$LC_TMP/keys" "$mirror")
 [ "$n" -gt 20 ] || fail "only $n archives in the mirror"
 nginx_start "$mirror" "$LC_TMP/nginx" >/dev/null
 MIRROR_URL=$NGINX_URL

@@ -6,14 +6,7 @@ source "$(dirname "$0")/lib/daemon.sh"
 source "$(dirname "$0")/lib/nginx.sh"
 source "$(dirname "$0")/lib/faultserver.sh"
 lc_setup
-src="$LC_TMP/src"
-lc_fixture "$src" 60 --artifacts
-lc_start_daemon --idle-timeout 0
-"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
-mirror="$LC_TMP/mirror"
-n=$(/usr/bin/python3 "$(dirname "$0")/lib/mirror.py" "$LTAR" "$src" "$LC_TMP/keys" "$mirror")
-nginx_start "$mirror" "$LC_TMP/nginx" >/dev/null
-export MATHLIB_CACHE_GET_URL="$NGINX_URL"
+lc_mirrored_fixture 60
 total=$(find "$mirror/f" -name '*.ltar' -printf '%s\n' | awk '{s+=$1} END {print s}')
 
 out=$("$LEANCACHE" stats) || fail "stats on a fresh daemon failed: $out"

@@ -40,9 +40,7 @@ pass "extension compiled (tsc, strict) with dependencies from the npm registry"
 src="$LC_TMP/src"
 lc_fixture "$src" 150 --artifacts
 lc_start_daemon --idle-timeout 0
-"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
-mirror="$LC_TMP/mirror"
-/usr/bin/python3 "$(dirname "$0")/lib/mirror.py" "$LTAR" "$src" "$LC_TMP/keys" "$mirror" >/dev/null
+lc_mirror_of "$src"
 nginx_start "$mirror" "$LC_TMP/nginx" >/dev/null
 faultserver_start "$mirror" "$LC_TMP/fault" >/dev/null
 faultserver_set_faults '{"rules":[{"path":"*","fault":"delay","ms":4000}]}' >/dev/null

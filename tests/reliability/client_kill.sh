@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 TRIALS=$(rel_trials "${1:-${CLIENT_KILL_TRIALS:-}}" 20 2)
 MODULES=${CLIENT_KILL_MODULES:-60}
 lc_setup
-rel_mirrored_fixture "$MODULES"
+lc_mirrored_fixture "$MODULES"
 faultproxy_start "127.0.0.1:$NGINX_PORT" "$LC_TMP/proxy" --trickle-rate 20000 >/dev/null
 export MATHLIB_CACHE_GET_URL="$PROXY_URL"
 P="$LC_TMP/proj"

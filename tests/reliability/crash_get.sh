@@ -52,8 +52,8 @@ with open(base + ".olean", "ab") as f: f.write(b"version B")
 PY
 done <"$LC_TMP/keysB.changed"
 mirror="$LC_TMP/mirror"
-nA=$(rel_mirror "$src" "$LC_TMP/keysA" "$mirror")
-nB=$(rel_mirror "$srcB" "$LC_TMP/keysB.changed" "$mirror")
+nA=$(lc_mirror "$src" "$LC_TMP/keysA" "$mirror")
+nB=$(lc_mirror "$srcB" "$LC_TMP/keysB.changed" "$mirror")
 nginx_start "$mirror" "$LC_TMP/nginx" >/dev/null
 export MATHLIB_CACHE_GET_URL="$NGINX_URL"
 echo "fixture: $MODULES modules, $nA archives (A) + $nB (B, changed by $changed_file), served by nginx"

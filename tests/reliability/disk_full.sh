@@ -29,7 +29,7 @@ MOUNTS=()
 cleanup_mounts() { local m; for m in "${MOUNTS[@]}"; do umount -l "$m" 2>/dev/null || true; done; }
 trap 'rc=$?; cleanup_mounts; (exit $rc); lc_cleanup' EXIT
 
-rel_mirrored_fixture "$MODULES"
+lc_mirrored_fixture "$MODULES"
 # Space needed, in KiB of 4 KiB blocks as tmpfs counts them.
 kib_of() { du -s --block-size=1024 "$1" | cut -f1; }
 cache_need=$(kib_of "$mirror/f")

@@ -15,7 +15,7 @@ source "$(dirname "$0")/lib.sh"
 TRIALS=$(rel_trials "${1:-${INDEX_DAMAGE_TRIALS:-}}" 30 5)
 MODULES=${INDEX_DAMAGE_MODULES:-60}
 lc_setup
-rel_mirrored_fixture "$MODULES"
+lc_mirrored_fixture "$MODULES"
 P="$LC_TMP/proj"
 rel_copy_sources "$src" "$P"
 "$LEANCACHE" -C "$P" get >/dev/null 2>&1 || fail "initial get failed"

@@ -16,7 +16,6 @@ REL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REL_ROOT=$(cd "$REL_DIR/../.." && pwd)
 source "$REL_ROOT/tests/integration/lib/daemon.sh"
 source "$REL_ROOT/tests/integration/lib/nginx.sh"
-MIRROR_PY="$REL_ROOT/tests/integration/lib/mirror.py"
 FAULTPROXY_PY="$REL_ROOT/tests/tools/faultproxy/faultproxy.py"
 
 # rel_trials ARG FULL CI: the trial count (ARG if given, else FULL or CI by RELIABILITY_MODE).
@@ -80,8 +79,7 @@ rel_kill9_daemon() {
   rel_wait_gone "$pid" || fail "daemon $pid survived kill -9"
 }
 
-# rel_mirror SRC KEYS OUT: packs every module of SRC (with built artifacts) into OUT/f/.
-rel_mirror() { LEANCACHE_MIRROR_JOBS=${LEANCACHE_MIRROR_JOBS:-2} /usr/bin/python3 "$MIRROR_PY" "$LTAR" "$1" "$2" "$3"; }
+export LEANCACHE_MIRROR_JOBS=${LEANCACHE_MIRROR_JOBS:-2}  # lc_mirror packs in parallel
 
 # faultproxy_start UPSTREAM_HOSTPORT WORKDIR [faultproxy args...]: starts the fault proxy; sets
 # PROXY_PID, PROXY_URL. Stopped automatically when the calling script exits.
@@ -117,21 +115,6 @@ faultproxy_stop() { [ -n "${PROXY_PID:-}" ] && kill "$PROXY_PID" 2>/dev/null; wa
 rel_restart_daemon() {
   "$LEANCACHE" daemon status >/dev/null 2>&1 && return 0
   lc_start_daemon "$@"
-}
-
-# rel_mirrored_fixture MODULES [daemon args...]: after lc_setup, a workspace of MODULES modules
-# with build outputs in $src, a daemon (idle timeout off), the keys in $LC_TMP/keys and every
-# archive on an nginx mirror ($mirror, $n archives, $NGINX_URL = MATHLIB_CACHE_GET_URL).
-rel_mirrored_fixture() {
-  local modules=$1; shift
-  src="$LC_TMP/src"
-  lc_fixture "$src" "$modules" --artifacts
-  lc_start_daemon --idle-timeout 0 "$@"
-  "$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
-  mirror="$LC_TMP/mirror"
-  n=$(rel_mirror "$src" "$LC_TMP/keys" "$mirror")
-  nginx_start "$mirror" "$LC_TMP/nginx" >/dev/null
-  export MATHLIB_CACHE_GET_URL="$NGINX_URL"
 }
 
 # rel_drop_some DIR: deletes ~30% of the archives in DIR, at random.

@@ -22,7 +22,7 @@ MAX_ATTEMPTS=5
 TRANSIENT=${NETWORK_FAULTS_MIX:-'{"status":0.06,"reset":0.05,"truncate":0.05,"stall":0.01,"trickle":0.03,"close":0.03}'}
 WITH_SHORT=${NETWORK_FAULTS_MIX_SHORT:-'{"status":0.06,"reset":0.05,"truncate":0.05,"short":0.03,"stall":0.01,"trickle":0.03,"close":0.03}'}
 lc_setup
-rel_mirrored_fixture "$MODULES" --stall-timeout 2 --max-attempts "$MAX_ATTEMPTS"
+lc_mirrored_fixture "$MODULES" --stall-timeout 2 --max-attempts "$MAX_ATTEMPTS"
 faultproxy_start "127.0.0.1:$NGINX_PORT" "$LC_TMP/proxy" --seed "${RELIABILITY_SEED:-7}" \
   --trickle-rate 50000 --stall-seconds 20 >/dev/null
 export MATHLIB_CACHE_GET_URL="$PROXY_URL"

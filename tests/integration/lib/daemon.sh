@@ -93,3 +93,28 @@ lc_fixture() {
   shift 2
   "$FIXTUREGEN" --graph "$GRAPH" --out "$dir" --limit "$n" "$@" >/dev/null
 }
+
+# lc_mirror SRC KEYS OUT: packs every module of SRC (built artifacts included) into OUT/f/
+# as Mathlib's CI does; prints the number of archives.
+lc_mirror() { /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/mirror.py" "$LTAR" "$1" "$2" "$3"; }
+
+# lc_mirror_of SRC: the keys of SRC into $LC_TMP/keys (via the running daemon) and its archives
+# into $mirror=$LC_TMP/mirror; $n = the number of archives.
+lc_mirror_of() {
+  "$LEANCACHE" -C "$1" hash >"$LC_TMP/keys"
+  mirror="$LC_TMP/mirror"
+  n=$(lc_mirror "$1" "$LC_TMP/keys" "$mirror")
+}
+
+# lc_mirrored_fixture MODULES [daemon args...]: after lc_setup, a workspace of MODULES modules
+# with build outputs in $src, a daemon (idle timeout off, extra args passed on), and every
+# archive on an nginx mirror (lc_mirror_of; MATHLIB_CACHE_GET_URL=$NGINX_URL). Needs nginx.sh.
+lc_mirrored_fixture() {
+  local modules=$1; shift
+  src="$LC_TMP/src"
+  lc_fixture "$src" "$modules" --artifacts
+  lc_start_daemon --idle-timeout 0 "$@"
+  lc_mirror_of "$src"
+  nginx_start "$mirror" "$LC_TMP/nginx" >/dev/null
+  export MATHLIB_CACHE_GET_URL="$NGINX_URL"
+}
