@@ -17,12 +17,14 @@
 #include "daemon/get/dep_hash_cache.h"
 #include "daemon/get/unpack_pool.h"
 #include "daemon/index/index.h"
+#include "daemon/lakesvc/service_host.h"
 #include "daemon/get/plan_memo.h"
 #include "daemon/keycache/project_key_cache.h"
 #include "daemon/stats/pending_runs.h"
 #include "daemon/watch/dir_watch_hub.h"
 #include "daemon/server/activity_tracker.h"
 #include "daemon/server/instance_lock.h"
+#include "daemon/server/passed_sockets.h"
 #include "daemon/server/peer_registry.h"
 #include "daemon/server/unix_listener.h"
 #include "daemon/service/cache_service.h"
@@ -40,23 +42,36 @@ namespace {
 // Max size of one request message: bad or hostile clients get RESOURCE_EXHAUSTED, not OOM.
 constexpr int kMaxMessageBytes = 16 << 20;
 
-// The listening socket: from systemd socket activation when one was passed, else our own.
+// The listening socket: the one systemd passed (`passed_fd` >= 0), else our own.
 absl::StatusOr<std::unique_ptr<UnixListener>> OpenListener(const std::string& socket_path,
-                                                           SocketAccess access) {
-  int n = sd_listen_fds(/*unset_environment=*/1);
-  if (n > 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("systemd passed ", n, " sockets; leancached expects exactly one"));
-  }
-  if (n == 1) {
-    int fd = SD_LISTEN_FDS_START;
-    if (sd_is_socket_unix(fd, SOCK_STREAM, 1, nullptr, 0) <= 0) {
-      return absl::InvalidArgumentError("the socket passed by systemd is not a listening Unix stream socket");
-    }
-    spdlog::info("using the socket passed by systemd (fd {})", fd);
-    return UnixListener::Adopt(fd, socket_path);
+                                                           SocketAccess access, int passed_fd) {
+  if (passed_fd >= 0) {
+    spdlog::info("using the socket passed by systemd (fd {})", passed_fd);
+    return UnixListener::Adopt(passed_fd, socket_path);
   }
   return UnixListener::Bind(socket_path, access);
+}
+
+// The loopback cache service for Lake (daemon/lakesvc), when --lake-http, the config's
+// lake_service.listen or a systemd socket named "lake-http" asks for it; else null.
+absl::StatusOr<std::unique_ptr<lakesvc::ServiceHost>> StartLakeService(
+    const DaemonOptions& options, int passed_fd, const sources::Config& config, const service::DaemonState& state) {
+  lakesvc::HostOptions host;
+  auto parsed = lakesvc::ServiceConfigFrom(config.extra, config.source.string());
+  if (!parsed.ok()) return parsed.status();
+  host.config = std::move(*parsed);
+  if (!options.lake_http.empty()) {
+    auto listen = lakesvc::ParseListenAddress(options.lake_http, "--lake-http");
+    if (!listen.ok()) return listen.status();
+    host.listen_override = *listen;
+  }
+  host.listen_fd = passed_fd;
+  if (!lakesvc::ServiceHost::Wanted(host)) return nullptr;
+  host.dir = options.lake_service_dir;
+  host.key_dir = options.state_dir;
+  host.policy = options.shared.system ? lakesvc::TrustRulesPolicy(state.shared) : lakesvc::OwnerOnlyPolicy(::getuid());
+  host.on_request = [activity = state.activity] { activity->Touch(); };
+  return lakesvc::ServiceHost::Start(std::move(host), state.index, state.transport, state.fetches);
 }
 
 }  // namespace
@@ -151,7 +166,11 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) return absl::InternalError("failed to start the gRPC server");
 
-  auto listener = OpenListener(options.socket_path, access);
+  auto passed = TakePassedSockets();
+  auto lake_service = passed.ok() ? StartLakeService(options, passed->lake_fd, config, state)
+                                  : absl::StatusOr<std::unique_ptr<lakesvc::ServiceHost>>(passed.status());
+  auto listener = lake_service.ok() ? OpenListener(options.socket_path, access, passed->unix_fd)
+                                    : absl::StatusOr<std::unique_ptr<UnixListener>>(lake_service.status());
   if (!listener.ok()) {
     server->Shutdown();
     return listener.status();
@@ -189,6 +208,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   progress_hub.Close();  // ends Watch streams now instead of at the shutdown deadline
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   server->Wait();
+  lake_service->reset();  // its requests end before the transport they may wait on
   (*transport)->Shutdown();
   spdlog::info("leancached stopped");
   return absl::OkStatus();
