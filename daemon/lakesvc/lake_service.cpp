@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/hash/lean_hash.h"
-#include "daemon/lakesvc/write_key.h"
+#include "daemon/lake/service_key.h"
 #include "daemon/lakesvc/write_through.h"
 #include "spdlog/spdlog.h"
 
@@ -69,7 +69,7 @@ Reply LakeService::Get(const ObjectPath& object, std::string_view user) {
 std::variant<Reply, std::unique_ptr<PendingPut>> LakeService::BeginPut(const ObjectPath& object,
                                                                        const sigv4::RequestView& request,
                                                                        std::string_view user) {
-  auto key = LoadWriteKey(parts_.key_dir);
+  auto key = lake::LoadWriteKey(parts_.key_dir);
   if (!key.ok()) {
     if (!absl::IsNotFound(key.status())) spdlog::warn("lake service: {}", key.status().ToString());
     return ErrorReply(403, "AccessDenied", key.status().message());

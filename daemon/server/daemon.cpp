@@ -175,6 +175,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
     server->Shutdown();
     return listener.status();
   }
+  if (*lake_service) state.lake_service_port = (*lake_service)->port();
   (*listener)->Start(server.get(), &peers, [&activity] { activity.Touch(); });
   spdlog::info("leancached {} listening on {} (pid {})", LEANCACHE_VERSION, options.socket_path,
                ::getpid());

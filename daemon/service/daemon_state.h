@@ -2,6 +2,7 @@
 // What every RPC handler may use: the daemon's identity, its long-lived components, and a way
 // to ask for a graceful shutdown. Owned by server::Daemon; handlers only borrow it.
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -67,6 +68,7 @@ struct DaemonState {
   shared::SharedCache* shared = nullptr;      // multi-user cache: system store or upstream
   editor::ProgressHub* progress_hub = nullptr;  // get progress for editor watchers (Watch)
   stats::PendingRuns* pending_runs = nullptr;   // answered runs whose statistics are being written
+  uint16_t lake_service_port = 0;  // the loopback cache service for Lake (daemon/lakesvc); 0 = not running
   std::function<void()> request_shutdown;
 };
 

@@ -9,7 +9,7 @@
 #include "daemon/lakesvc/peer_uid.h"
 #include "daemon/lakesvc/request_path.h"
 #include "daemon/lakesvc/service_config.h"
-#include "daemon/lakesvc/write_key.h"
+#include "daemon/lake/service_key.h"
 
 namespace leancache::lakesvc {
 namespace {
@@ -59,18 +59,18 @@ TEST(ServiceConfig, ParsesAndRefuses) {
 TEST(WriteKey, RegisteredPrivatelyAndParsed) {
   auto dir = std::filesystem::temp_directory_path() / ("lakesvc-key-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  EXPECT_TRUE(absl::IsNotFound(LoadWriteKey(dir).status()));
-  EXPECT_FALSE(RegisterWriteKey(dir, "no-colon").ok());
-  ASSERT_TRUE(RegisterWriteKey(dir, "AKID:se:cret").ok());
+  EXPECT_TRUE(absl::IsNotFound(lake::LoadWriteKey(dir).status()));
+  EXPECT_FALSE(lake::RegisterWriteKey(dir, "no-colon").ok());
+  ASSERT_TRUE(lake::RegisterWriteKey(dir, "AKID:se:cret").ok());
   struct stat st {};
-  ASSERT_EQ(::stat(WriteKeyPath(dir).c_str(), &st), 0);
+  ASSERT_EQ(::stat(lake::WriteKeyPath(dir).c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  auto key = LoadWriteKey(dir);
+  auto key = lake::LoadWriteKey(dir);
   ASSERT_TRUE(key.ok()) << key.status();
   EXPECT_EQ(key->access_key, "AKID");
   EXPECT_EQ(key->secret_key, "se:cret");  // split at the first ':' like curl --user
-  ::chmod(WriteKeyPath(dir).c_str(), 0644);
-  auto loose = LoadWriteKey(dir);
+  ::chmod(lake::WriteKeyPath(dir).c_str(), 0644);
+  auto loose = lake::LoadWriteKey(dir);
   EXPECT_TRUE(absl::IsFailedPrecondition(loose.status()));
   EXPECT_EQ(loose.status().message().find("cret"), absl::string_view::npos);
   std::filesystem::remove_all(dir);

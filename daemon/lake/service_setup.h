@@ -15,7 +15,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace leancache::lakesvc {
+namespace leancache::lake {
 
 struct SetupOptions {
   std::string name = "leancache";  // the service name Lake knows it by (`--service leancache`)
@@ -40,4 +40,4 @@ absl::StatusOr<std::string> MergeSetup(std::string_view existing, const SetupOpt
 // (creating its directory). Returns whether the file changed.
 absl::StatusOr<bool> WriteSetup(const std::filesystem::path& path, const SetupOptions& options);
 
-}  // namespace leancache::lakesvc
+}  // namespace leancache::lake

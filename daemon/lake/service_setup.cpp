@@ -1,4 +1,4 @@
-#include "daemon/lakesvc/lake_setup.h"
+#include "daemon/lake/service_setup.h"
 
 #include <sys/stat.h>
 
@@ -13,7 +13,7 @@
 #include "common/fs/fd.h"
 #include "common/lake/lake_config.h"
 
-namespace leancache::lakesvc {
+namespace leancache::lake {
 namespace {
 
 // A TOML basic string (our values are plain URLs and names; quotes and backslashes escaped).
@@ -164,4 +164,4 @@ absl::StatusOr<bool> WriteSetup(const std::filesystem::path& given, const SetupO
   return true;
 }
 
-}  // namespace leancache::lakesvc
+}  // namespace leancache::lake

@@ -1,6 +1,6 @@
 // `leancache lake setup`'s config.toml merge: comments and other settings survive, an existing
 // service is corrected in place, the result always parses to the wanted service.
-#include "daemon/lakesvc/lake_setup.h"
+#include "daemon/lake/service_setup.h"
 
 #include <sys/stat.h>
 
@@ -12,7 +12,7 @@
 #include "common/fs/fd.h"
 #include "common/lake/lake_config.h"
 
-namespace leancache::lakesvc {
+namespace leancache::lake {
 namespace {
 
 SetupOptions At(uint16_t port) {
@@ -118,4 +118,4 @@ TEST(LakeSetup, WriteSetupIsAtomicAndKeepsTheMode) {
 }
 
 }  // namespace
-}  // namespace leancache::lakesvc
+}  // namespace leancache::lake

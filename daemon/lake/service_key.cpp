@@ -1,4 +1,4 @@
-#include "daemon/lakesvc/write_key.h"
+#include "daemon/lake/service_key.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include "common/fs/atomic_file.h"
 #include "common/fs/fd.h"
 
-namespace leancache::lakesvc {
+namespace leancache::lake {
 
 absl::StatusOr<sigv4::Credential> ParseLakeCacheKey(std::string_view raw) {
   const absl::string_view text = absl::StripTrailingAsciiWhitespace(absl::string_view(raw.data(), raw.size()));
@@ -56,4 +56,4 @@ absl::StatusOr<sigv4::Credential> LoadWriteKey(const std::filesystem::path& stat
   return key;
 }
 
-}  // namespace leancache::lakesvc
+}  // namespace leancache::lake

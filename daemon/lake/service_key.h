@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "common/sigv4/verifier.h"
 
-namespace leancache::lakesvc {
+namespace leancache::lake {
 
 // Splits "id:secret" at the first ':' (as curl does for --user). Errors: InvalidArgument when
 // either part is empty or there is no ':' (the message never contains the key).
@@ -25,4 +25,4 @@ absl::Status RegisterWriteKey(const std::filesystem::path& state_dir, std::strin
 // is readable by others than its owner (it is then ignored); InvalidArgument when malformed.
 absl::StatusOr<sigv4::Credential> LoadWriteKey(const std::filesystem::path& state_dir);
 
-}  // namespace leancache::lakesvc
+}  // namespace leancache::lake
