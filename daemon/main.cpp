@@ -14,7 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "common/workspace/cache_dir.h"
 #include "daemon/server/daemon.h"
-#include "daemon/shared/shared_cache.h"
+#include "daemon/multiuser/shared_cache.h"
 #include "daemon/sources/config.h"
 #include "leancache/v1/endpoint.h"
 #include "spdlog/sinks/rotating_file_sink.h"
@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
   app.add_option("--log-file", log_file, "Log file (default: stderr in the foreground, else <state-dir>/leancached.log)");
-  // The shared multi-user cache (daemon/shared/README.md).
+  // The shared multi-user cache (daemon/multiuser/README.md).
   bool system_mode = false;
   std::string store_dir, trust_config = leancache::shared::kDefaultTrustConfig;
   std::string shared_socket = EnvOr(env, "LEANCACHE_SHARED_SOCKET", leancache::shared::kDefaultSystemSocket);

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/commands/command_word.h"
 #include "common/keys/archive_name.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 #include "daemon/evict/cache_quota.h"
 #include "daemon/evict/project_usage.h"
 #include "daemon/index/index.h"

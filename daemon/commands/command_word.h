@@ -6,7 +6,7 @@
 #include <initializer_list>
 #include <string_view>
 
-#include "daemon/service/event_sink.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/workspace/cache_dir.h"
 #include "daemon/commands/command_word.h"
-#include "daemon/commands/request_env.h"
+#include "daemon/project/request_env.h"
 #include "daemon/evict/cache_quota.h"
 #include "daemon/evict/project_usage.h"
 #include "daemon/index/index.h"

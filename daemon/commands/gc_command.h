@@ -11,8 +11,8 @@
 // Prints one summary line (plus clean's notes about projects whose keys cannot be computed);
 // --json prints the counts.
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {

@@ -5,7 +5,7 @@
 #include "spdlog/spdlog.h"
 
 #include "daemon/commands/command_word.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 #include "daemon/get/get_job.h"
 
 namespace leancache::commands {

@@ -2,8 +2,8 @@
 // `get`, `get!`, `get-` [ARGS] and `unpack`, `unpack!`: the command word selects the flags
 // (spec §5.1: get! forces download and unpack; get- never unpacks), then the get job runs.
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {

@@ -1,7 +1,7 @@
 #include "daemon/commands/hash_command.h"
 
 #include "absl/strings/str_format.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 
 namespace leancache::commands {
 

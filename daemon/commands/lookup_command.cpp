@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/keys/archive_name.h"
 #include "common/ltar/archive.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 
 namespace leancache::commands {
 

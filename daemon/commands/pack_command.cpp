@@ -1,7 +1,7 @@
 #include "daemon/commands/pack_command.h"
 
 #include "daemon/commands/command_word.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 #include "daemon/pack/pack_run.h"
 
 namespace leancache::commands {

@@ -4,8 +4,8 @@
 // repacks archives that already exist. No positional arguments are accepted: they are parsed as
 // modules (a bad one exits 1), then the command is `Unknown command '<word>'` (exit 1).
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {

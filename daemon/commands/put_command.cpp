@@ -5,10 +5,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/commands/command_word.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 #include "daemon/pack/git_state.h"
 #include "daemon/pack/pack_run.h"
-#include "daemon/shared/job_hooks.h"
+#include "daemon/multiuser/job_hooks.h"
 #include "daemon/stats/pending_runs.h"
 #include "daemon/stats/run_counters.h"
 #include "daemon/stats/stats_book.h"
@@ -114,7 +114,7 @@ void RunPut(const service::DaemonState& state, const v1::CommandRequest& request
     for (const auto& a : report->archives) files.push_back(project->cache_dir / a.archive);
     temp_dir = project->cache_dir;
   }
-  if (state.shared != nullptr) shared::OfferPut(*state.shared, files, sink);  // daemon/shared/README.md
+  if (state.shared != nullptr) shared::OfferPut(*state.shared, files, sink);  // daemon/multiuser/README.md
   auto summary = upload::UploadArchives(
       *state.transport, *backend, files, force,
       [&sink](const upload::UploadProgress& p) {

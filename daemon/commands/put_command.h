@@ -4,8 +4,8 @@
 // commit manifest. The backend (Azure, S3/R2, plain HTTP) comes from the forwarded environment;
 // credentials travel only inside the request and never reach logs or messages.
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/commands/command_word.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 #include "daemon/pack/pack_run.h"
 #include "daemon/pack/staging.h"
 #include "daemon/store/blob_store.h"

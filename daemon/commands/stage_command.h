@@ -5,8 +5,8 @@
 // `<word> requires --staging-dir=` and exits 0; one that is not a directory prints
 // `--staging-dir must be a directory` and exits 1. `unstage` takes no positional arguments.
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {

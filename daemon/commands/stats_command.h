@@ -5,8 +5,8 @@
 // size of the request's CACHEDIR against its cap. --zero shows the numbers, then deletes them.
 // --json prints {"lifetime", "last": {family: ...}, "cache": {...}, "zeroed"}.
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {

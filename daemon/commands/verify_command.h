@@ -6,8 +6,8 @@
 // everything found was repaired), else 1. A directory that is not a Lean project only gets the
 // CACHEDIR check (said so in the output); --cache-only skips the project part.
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {

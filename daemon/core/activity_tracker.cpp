@@ -1,4 +1,4 @@
-#include "daemon/server/activity_tracker.h"
+#include "daemon/core/activity_tracker.h"
 
 namespace leancache::server {
 

@@ -1,4 +1,4 @@
-#include "daemon/server/peer_registry.h"
+#include "daemon/core/peer_registry.h"
 
 namespace leancache::server {
 

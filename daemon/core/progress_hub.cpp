@@ -1,4 +1,4 @@
-#include "daemon/editor/progress_hub.h"
+#include "daemon/core/progress_hub.h"
 
 #include <algorithm>
 

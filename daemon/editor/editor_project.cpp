@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "common/workspace/cache_dir.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 
 namespace leancache::editor {
 

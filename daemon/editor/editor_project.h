@@ -14,8 +14,8 @@
 #include "absl/status/statusor.h"
 #include "common/keys/key_graph.h"
 #include "common/workspace/workspace.h"
-#include "daemon/commands/request_env.h"
-#include "daemon/service/daemon_state.h"
+#include "daemon/project/request_env.h"
+#include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::editor {

@@ -8,7 +8,7 @@
 // PROBLEM_PARSE_ERROR or PROBLEM_MISSING_IMPORT with the hasher's message.
 
 #include "absl/status/statusor.h"
-#include "daemon/service/daemon_state.h"
+#include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::editor {

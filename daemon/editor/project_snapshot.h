@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/editor/editor_project.h"
-#include "daemon/service/daemon_state.h"
+#include "daemon/core/daemon_state.h"
 #include "daemon/store/blob_store.h"
 #include "leancache/v1/cache.pb.h"
 

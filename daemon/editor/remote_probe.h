@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "daemon/service/daemon_state.h"
+#include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::editor {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "daemon/index/records.h"
-#include "daemon/service/daemon_state.h"
+#include "daemon/core/daemon_state.h"
 
 namespace leancache::evict {
 

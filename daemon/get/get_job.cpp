@@ -14,13 +14,13 @@
 #include "common/keys/archive_name.h"
 #include "common/ltar/archive.h"
 #include "common/ltar/unpacker.h"
-#include "daemon/editor/progress_hub.h"
+#include "daemon/core/progress_hub.h"
 #include "daemon/evict/cache_quota.h"
 #include "daemon/get/downstream_checks.h"
 #include "daemon/get/plan_memo.h"
 #include "daemon/get/unpack_plan.h"
 #include "daemon/get/unpack_pool.h"
-#include "daemon/shared/job_hooks.h"
+#include "daemon/multiuser/job_hooks.h"
 #include "daemon/sources/config.h"
 #include "daemon/sources/get_sources.h"
 #include "daemon/stats/pending_runs.h"
@@ -284,7 +284,7 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
   };
   if (flags.download && missing.empty()) sink.Out("No files to download");
   if (flags.download && !missing.empty()) {
-    if (state.shared != nullptr) {  // the shared system cache before HTTP (daemon/shared/README.md)
+    if (state.shared != nullptr) {  // the shared system cache before HTTP (daemon/multiuser/README.md)
       remaining = shared::TakeShared(*state.shared, **store, remaining, sink, [&](const Item& item) {
         job->downloaded++;
         if (flags.unpack) queue_unpack(item);

@@ -7,9 +7,9 @@
 
 #include <filesystem>
 
-#include "daemon/commands/project_keys.h"
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/project/project_keys.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 
 namespace leancache::get {
 

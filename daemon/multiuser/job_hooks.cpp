@@ -1,4 +1,4 @@
-#include "daemon/shared/job_hooks.h"
+#include "daemon/multiuser/job_hooks.h"
 
 namespace leancache::shared {
 

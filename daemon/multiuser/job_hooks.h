@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/service/event_sink.h"
-#include "daemon/shared/shared_cache.h"
-#include "daemon/shared/upstream.h"
+#include "daemon/core/event_sink.h"
+#include "daemon/multiuser/shared_cache.h"
+#include "daemon/multiuser/upstream.h"
 #include "daemon/store/blob_store.h"
 
 namespace leancache::shared {

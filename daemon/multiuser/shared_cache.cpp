@@ -1,4 +1,4 @@
-#include "daemon/shared/shared_cache.h"
+#include "daemon/multiuser/shared_cache.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/fs/fd.h"
-#include "daemon/shared/upstream.h"
+#include "daemon/multiuser/upstream.h"
 #include "spdlog/spdlog.h"
 
 namespace leancache::shared {

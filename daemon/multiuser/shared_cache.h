@@ -13,8 +13,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "daemon/shared/shared_store.h"
-#include "daemon/shared/trust_policy.h"
+#include "daemon/multiuser/shared_store.h"
+#include "daemon/multiuser/trust_policy.h"
 
 namespace leancache::shared {
 

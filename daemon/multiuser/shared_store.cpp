@@ -1,4 +1,4 @@
-#include "daemon/shared/shared_store.h"
+#include "daemon/multiuser/shared_store.h"
 
 #include <fcntl.h>
 #include <sys/random.h>

@@ -1,5 +1,5 @@
 #pragma once
-// The system daemon's blob store (see daemon/shared/README.md):
+// The system daemon's blob store (see daemon/multiuser/README.md):
 //
 //   <dir>/blobs/<hash16>.ltar              trusted archives, 0644 in a 0755 directory: any reader
 //                                          may open() them directly (read without copying)

@@ -1,4 +1,4 @@
-#include "daemon/shared/trust_policy.h"
+#include "daemon/multiuser/trust_policy.h"
 
 #include <grp.h>
 #include <pwd.h>

@@ -1,4 +1,4 @@
-#include "daemon/shared/upstream.h"
+#include "daemon/multiuser/upstream.h"
 
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -12,7 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/fs/fd.h"
-#include "daemon/shared/blob_service.h"
+#include "daemon/service/blob_service.h"
 #include "daemon/store/blob_name.h"
 #include "daemon/store/blob_store.h"
 #include "daemon/store/file_digest.h"

@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 #include "daemon/pack/pack_modules.h"
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 
 namespace leancache::pack {
 

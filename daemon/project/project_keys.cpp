@@ -1,4 +1,4 @@
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 
 #include <algorithm>
 

@@ -14,9 +14,9 @@
 #include "common/keys/key_graph.h"
 #include "common/keys/root_hash.h"
 #include "common/workspace/workspace.h"
-#include "daemon/commands/request_env.h"
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/project/request_env.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 
 namespace leancache::commands {
 

@@ -1,4 +1,4 @@
-#include "daemon/commands/request_env.h"
+#include "daemon/project/request_env.h"
 
 #include "absl/strings/str_cat.h"
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "daemon/shared/shared_cache.h"
+#include "daemon/multiuser/shared_cache.h"
 
 namespace leancache::server {
 

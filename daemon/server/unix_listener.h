@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "daemon/server/peer_registry.h"
+#include "daemon/core/peer_registry.h"
 
 namespace grpc {
 class Server;

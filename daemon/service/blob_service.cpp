@@ -1,4 +1,4 @@
-#include "daemon/shared/blob_service.h"
+#include "daemon/service/blob_service.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,8 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/fs/fd.h"
-#include "daemon/server/peer_registry.h"
-#include "daemon/shared/shared_cache.h"
+#include "daemon/core/peer_registry.h"
+#include "daemon/multiuser/shared_cache.h"
 #include "daemon/store/blob_name.h"
 #include "spdlog/spdlog.h"
 

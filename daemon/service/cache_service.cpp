@@ -6,8 +6,8 @@
 #include "daemon/commands/gc_command.h"
 #include "daemon/commands/stats_command.h"
 #include "daemon/commands/verify_command.h"
-#include "daemon/editor/editor_service.h"
-#include "daemon/shared/blob_service.h"
+#include "daemon/service/editor_service.h"
+#include "daemon/service/blob_service.h"
 #include "daemon/commands/get_command.h"
 #include "daemon/commands/hash_command.h"
 #include "daemon/commands/pack_command.h"
@@ -15,8 +15,8 @@
 #include "daemon/commands/stage_command.h"
 #include "daemon/commands/lookup_command.h"
 #include "daemon/index/index.h"
-#include "daemon/server/activity_tracker.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/activity_tracker.h"
+#include "daemon/core/event_sink.h"
 #include "spdlog/spdlog.h"
 
 namespace leancache::service {

@@ -2,7 +2,7 @@
 // The gRPC service: validates each request, marks it active, and hands it to the command that
 // implements it. One handler per RPC; the commands live in daemon/commands/.
 
-#include "daemon/service/daemon_state.h"
+#include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.grpc.pb.h"
 
 namespace leancache::service {

@@ -1,8 +1,8 @@
-#include "daemon/editor/editor_service.h"
+#include "daemon/service/editor_service.h"
 
 #include "daemon/editor/file_status.h"
-#include "daemon/editor/prefetch_service.h"
-#include "daemon/editor/watch_service.h"
+#include "daemon/service/prefetch_service.h"
+#include "daemon/service/watch_service.h"
 #include "spdlog/spdlog.h"
 
 namespace leancache::editor {

@@ -8,7 +8,7 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "daemon/service/daemon_state.h"
+#include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.grpc.pb.h"
 
 namespace leancache::editor {

@@ -1,4 +1,4 @@
-#include "daemon/service/event_sink.h"
+#include "daemon/core/event_sink.h"
 
 namespace leancache::service {
 

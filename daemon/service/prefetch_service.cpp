@@ -1,12 +1,12 @@
-#include "daemon/editor/prefetch_service.h"
+#include "daemon/service/prefetch_service.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 #include "daemon/editor/prefetch_order.h"
 #include "daemon/editor/prefetch_scheduler.h"
 #include "daemon/get/get_job.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/event_sink.h"
 
 namespace leancache::editor {
 namespace {

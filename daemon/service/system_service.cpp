@@ -1,11 +1,11 @@
-#include "daemon/shared/system_service.h"
+#include "daemon/service/system_service.h"
 
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/server/activity_tracker.h"
-#include "daemon/server/peer_registry.h"
-#include "daemon/shared/blob_service.h"
+#include "daemon/core/activity_tracker.h"
+#include "daemon/core/peer_registry.h"
+#include "daemon/service/blob_service.h"
 #include "spdlog/spdlog.h"
 
 namespace leancache::shared {

@@ -6,7 +6,7 @@
 // user's own daemon, never with the system daemon's privileges.
 
 #include "daemon/service/cache_service.h"
-#include "daemon/service/daemon_state.h"
+#include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.grpc.pb.h"
 
 namespace leancache::shared {

@@ -1,4 +1,4 @@
-#include "daemon/editor/watch_service.h"
+#include "daemon/service/watch_service.h"
 
 #include <algorithm>
 #include <chrono>
@@ -9,7 +9,7 @@
 #include "daemon/editor/editor_project.h"
 #include "daemon/editor/file_state.h"
 #include "daemon/editor/path_to_module.h"
-#include "daemon/editor/progress_hub.h"
+#include "daemon/core/progress_hub.h"
 #include "daemon/editor/project_snapshot.h"
 #include "daemon/editor/project_watcher.h"
 #include "daemon/store/blob_store.h"

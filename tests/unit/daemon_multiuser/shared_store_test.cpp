@@ -1,6 +1,6 @@
 // Quarantine, promotion, quota and verification rules of the shared system store, on real files
 // and real ltar archives (the spec's vectors).
-#include "daemon/shared/shared_store.h"
+#include "daemon/multiuser/shared_store.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,5 +1,5 @@
 // The trust config parser and the access decision of the shared system cache.
-#include "daemon/shared/trust_policy.h"
+#include "daemon/multiuser/trust_policy.h"
 
 #include <unistd.h>
 
