@@ -13,7 +13,7 @@
 
 namespace leancache::commands {
 
-void RunClean(const service::DaemonState& state, const v1::CommandRequest& request,
-              service::EventSink& sink);
+void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
+              core::EventSink& sink);
 
 }  // namespace leancache::commands

@@ -17,7 +17,7 @@
 
 namespace leancache::commands {
 
-void RunGc(const service::DaemonState& state, const v1::CommandRequest& request,
-           service::EventSink& sink);
+void RunGc(const core::DaemonState& state, const v1::CommandRequest& request,
+           core::EventSink& sink);
 
 }  // namespace leancache::commands

@@ -8,9 +8,9 @@
 
 namespace leancache::commands {
 
-void RunGet(const service::DaemonState& state, const v1::CommandRequest& request,
-            service::EventSink& sink);
-void RunUnpack(const service::DaemonState& state, const v1::CommandRequest& request,
-               service::EventSink& sink);
+void RunGet(const core::DaemonState& state, const v1::CommandRequest& request,
+            core::EventSink& sink);
+void RunUnpack(const core::DaemonState& state, const v1::CommandRequest& request,
+               core::EventSink& sink);
 
 }  // namespace leancache::commands

@@ -8,7 +8,7 @@
 
 namespace leancache::commands {
 
-void RunHash(const service::DaemonState& state, const v1::CommandRequest& request,
-             service::EventSink& sink);
+void RunHash(const core::DaemonState& state, const v1::CommandRequest& request,
+             core::EventSink& sink);
 
 }  // namespace leancache::commands

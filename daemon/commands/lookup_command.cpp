@@ -9,9 +9,9 @@
 
 namespace leancache::commands {
 
-void RunLookup(const service::DaemonState& state, const v1::CommandRequest& request,
-               service::EventSink& sink) {
-  auto project = ComputeProjectKeys(state, request, sink);
+void RunLookup(const core::DaemonState& state, const v1::CommandRequest& request,
+               core::EventSink& sink) {
+  auto project = project::ComputeProjectKeys(state, request, sink);
   if (!project) return;
   std::vector<std::string> roots = project->roots;
   if (roots.empty()) roots.push_back("Mathlib");

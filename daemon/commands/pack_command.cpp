@@ -6,12 +6,12 @@
 
 namespace leancache::commands {
 
-void RunPack(const service::DaemonState& state, const v1::CommandRequest& request,
-             service::EventSink& sink) {
+void RunPack(const core::DaemonState& state, const v1::CommandRequest& request,
+             core::EventSink& sink) {
   if (!AcceptCommand(request, {"pack", "pack!"}, sink)) return;
   const std::string& word = request.command();
   // Arguments are parsed as modules first (a bad one is reported as such), then refused.
-  auto project = ComputeProjectKeys(state, request, sink);
+  auto project = project::ComputeProjectKeys(state, request, sink);
   if (!project || !AcceptNoArguments(request, sink)) return;
   pack::PackRunFlags flags;
   flags.force = word == "pack!";

@@ -10,7 +10,7 @@
 
 namespace leancache::commands {
 
-void RunPack(const service::DaemonState& state, const v1::CommandRequest& request,
-             service::EventSink& sink);
+void RunPack(const core::DaemonState& state, const v1::CommandRequest& request,
+             core::EventSink& sink);
 
 }  // namespace leancache::commands

@@ -10,9 +10,9 @@
 
 namespace leancache::commands {
 
-void RunPut(const service::DaemonState& state, const v1::CommandRequest& request,
-            service::EventSink& sink);
-void RunCommit(const service::DaemonState& state, const v1::CommandRequest& request,
-               service::EventSink& sink);
+void RunPut(const core::DaemonState& state, const v1::CommandRequest& request,
+            core::EventSink& sink);
+void RunCommit(const core::DaemonState& state, const v1::CommandRequest& request,
+               core::EventSink& sink);
 
 }  // namespace leancache::commands

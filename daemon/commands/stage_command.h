@@ -11,9 +11,9 @@
 
 namespace leancache::commands {
 
-void RunStage(const service::DaemonState& state, const v1::CommandRequest& request,
-              service::EventSink& sink);
-void RunUnstage(const service::DaemonState& state, const v1::CommandRequest& request,
-                service::EventSink& sink);
+void RunStage(const core::DaemonState& state, const v1::CommandRequest& request,
+              core::EventSink& sink);
+void RunUnstage(const core::DaemonState& state, const v1::CommandRequest& request,
+                core::EventSink& sink);
 
 }  // namespace leancache::commands

@@ -11,7 +11,7 @@
 
 namespace leancache::commands {
 
-void RunStats(const service::DaemonState& state, const v1::CommandRequest& request,
-              service::EventSink& sink);
+void RunStats(const core::DaemonState& state, const v1::CommandRequest& request,
+              core::EventSink& sink);
 
 }  // namespace leancache::commands

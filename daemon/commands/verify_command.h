@@ -12,7 +12,7 @@
 
 namespace leancache::commands {
 
-void RunVerify(const service::DaemonState& state, const v1::CommandRequest& request,
-               service::EventSink& sink);
+void RunVerify(const core::DaemonState& state, const v1::CommandRequest& request,
+               core::EventSink& sink);
 
 }  // namespace leancache::commands

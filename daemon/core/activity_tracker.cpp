@@ -1,6 +1,6 @@
 #include "daemon/core/activity_tracker.h"
 
-namespace leancache::server {
+namespace leancache::core {
 
 ActivityTracker::ActivityTracker() : start_(Clock::now()), last_activity_(start_) {}
 
@@ -30,4 +30,4 @@ double ActivityTracker::uptime_seconds() const {
   return std::chrono::duration<double>(Clock::now() - start_).count();
 }
 
-}  // namespace leancache::server
+}  // namespace leancache::core

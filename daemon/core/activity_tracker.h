@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <mutex>
 
-namespace leancache::server {
+namespace leancache::core {
 
 class ActivityTracker {
  public:
@@ -44,4 +44,4 @@ class ActivityTracker {
   Clock::time_point last_activity_;
 };
 
-}  // namespace leancache::server
+}  // namespace leancache::core

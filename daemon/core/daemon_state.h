@@ -1,6 +1,8 @@
 #pragma once
-// What every RPC handler may use: the daemon's identity, its long-lived components, and a way
-// to ask for a graceful shutdown. Owned by server::Daemon; handlers only borrow it.
+// What every RPC handler and job may use: the daemon's identity, its long-lived components, and
+// a way to ask for a graceful shutdown. Owned by server::RunDaemon; handlers and jobs only borrow
+// it. Only pointers: the components are forward-declared, so this header includes nothing above
+// the core layer.
 
 #include <filesystem>
 #include <functional>
@@ -30,21 +32,17 @@ class CacheQuota;
 namespace leancache::keycache {
 class ProjectKeyCache;
 }
-namespace leancache::editor {
-class ProgressHub;
-}
-namespace leancache::shared {
+namespace leancache::multiuser {
 class SharedCache;
 }
 namespace leancache::stats {
 class PendingRuns;
 }
-namespace leancache::server {
+namespace leancache::core {
+
 class ActivityTracker;
 class PeerRegistry;
-}  // namespace leancache::server
-
-namespace leancache::service {
+class ProgressHub;
 
 struct DaemonState {
   std::string socket_path;
@@ -52,8 +50,8 @@ struct DaemonState {
   // CACHEDIR resolved from the daemon's own environment, reported by Status only. Requests
   // resolve CACHEDIR from the environment their client forwards.
   std::filesystem::path default_cache_dir;
-  server::ActivityTracker* activity = nullptr;
-  server::PeerRegistry* peers = nullptr;
+  core::ActivityTracker* activity = nullptr;
+  core::PeerRegistry* peers = nullptr;
   index::Index* index = nullptr;
   keycache::ProjectKeyCache* key_cache = nullptr;
   const sources::Config* config = nullptr;    // the daemon's config file
@@ -64,10 +62,10 @@ struct DaemonState {
   watch::DirWatchHub* watches = nullptr;      // inotify, shared by the key cache and plan memo
   get::PlanMemo* plan_memo = nullptr;         // "this project was entirely current" answers
   evict::CacheQuota* quota = nullptr;         // bounded cache: reservations, pins, eviction
-  shared::SharedCache* shared = nullptr;      // multi-user cache: system store or upstream
-  editor::ProgressHub* progress_hub = nullptr;  // get progress for editor watchers (Watch)
+  multiuser::SharedCache* shared = nullptr;      // multi-user cache: system store or upstream
+  core::ProgressHub* progress_hub = nullptr;  // get progress for editor watchers (Watch)
   stats::PendingRuns* pending_runs = nullptr;   // answered runs whose statistics are being written
   std::function<void()> request_shutdown;
 };
 
-}  // namespace leancache::service
+}  // namespace leancache::core

@@ -1,6 +1,6 @@
 #include "daemon/core/peer_registry.h"
 
-namespace leancache::server {
+namespace leancache::core {
 
 void PeerRegistry::Record(int fd, const PeerCredentials& creds) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -14,4 +14,4 @@ std::optional<PeerCredentials> PeerRegistry::Lookup(const std::string& grpc_peer
   return it->second;
 }
 
-}  // namespace leancache::server
+}  // namespace leancache::core

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-namespace leancache::server {
+namespace leancache::core {
 
 struct PeerCredentials {
   pid_t pid = -1;
@@ -30,4 +30,4 @@ class PeerRegistry {
   std::map<std::string, PeerCredentials> peers_;
 };
 
-}  // namespace leancache::server
+}  // namespace leancache::core

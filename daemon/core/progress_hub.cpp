@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace leancache::editor {
+namespace leancache::core {
 
 ProgressHub::Subscription::~Subscription() { hub_->Unsubscribe(this); }
 
@@ -79,4 +79,4 @@ void ProgressHub::Unsubscribe(Subscription* sub) {
   subs_.erase(std::remove(subs_.begin(), subs_.end(), sub), subs_.end());
 }
 
-}  // namespace leancache::editor
+}  // namespace leancache::core

@@ -21,7 +21,7 @@
 
 #include "leancache/v1/cache.pb.h"
 
-namespace leancache::editor {
+namespace leancache::core {
 
 class ProgressHub {
  public:
@@ -76,4 +76,4 @@ class ProgressHub {
   bool closed_ = false;
 };
 
-}  // namespace leancache::editor
+}  // namespace leancache::core

@@ -17,7 +17,7 @@ namespace leancache::editor {
 // root is not an absolute existing directory (InvalidArgument/NotFound), the workspace cannot be
 // opened (its own error, naming lake-manifest.json or the missing Mathlib), or no paths were
 // given (InvalidArgument).
-absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const service::DaemonState& state,
+absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& state,
                                                       const v1::FileStatusRequest& request);
 
 }  // namespace leancache::editor

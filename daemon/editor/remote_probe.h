@@ -32,7 +32,7 @@ struct RemoteProbeRequest {
 
 // hash16 → state for every requested archive. Errors: the source chain cannot be built (bad
 // --cache-from, conflicting settings), with the chain's message.
-absl::StatusOr<std::map<std::string, v1::RemoteState>> ProbeRemote(const service::DaemonState& state,
+absl::StatusOr<std::map<std::string, v1::RemoteState>> ProbeRemote(const core::DaemonState& state,
                                                                    const RemoteProbeRequest& request);
 
 }  // namespace leancache::editor

@@ -1,9 +1,9 @@
 #include "daemon/multiuser/job_hooks.h"
 
-namespace leancache::shared {
+namespace leancache::multiuser {
 
 void OfferPut(SharedCache& shared, const std::vector<std::filesystem::path>& archives,
-              service::EventSink& sink) {
+              core::EventSink& sink) {
   Upstream* upstream = shared.upstream();
   if (upstream == nullptr || archives.empty()) return;
   OfferSummary s = upstream->Offer(archives);
@@ -18,4 +18,4 @@ void OfferPut(SharedCache& shared, const std::vector<std::filesystem::path>& arc
   for (const auto& e : s.errors) sink.Err(e);
 }
 
-}  // namespace leancache::shared
+}  // namespace leancache::multiuser

@@ -15,14 +15,14 @@
 #include "daemon/multiuser/upstream.h"
 #include "daemon/store/blob_store.h"
 
-namespace leancache::shared {
+namespace leancache::multiuser {
 
 // `get`, before the HTTP sources: fetches every item (anything with a uint64_t `key`) the shared
 // cache holds into `store`, calls `on_fetched(item)` for each, tells the user how many came from
 // it, and returns the items still missing, in their original order.
 template <class Item, class OnFetched>
 std::vector<const Item*> TakeShared(SharedCache& shared, store::BlobStore& store,
-                                    const std::vector<const Item*>& items, service::EventSink& sink,
+                                    const std::vector<const Item*>& items, core::EventSink& sink,
                                     OnFetched on_fetched) {
   Upstream* upstream = shared.upstream();
   if (upstream == nullptr || items.empty()) return items;
@@ -62,6 +62,6 @@ void OfferDelivered(SharedCache& shared, store::BlobStore& store,
 // `put`: offers the packed archives to the shared cache and reports the outcome (one line, plus
 // one per refusal such as an exceeded quarantine quota). Never changes the put's exit code.
 void OfferPut(SharedCache& shared, const std::vector<std::filesystem::path>& archives,
-              service::EventSink& sink);
+              core::EventSink& sink);
 
-}  // namespace leancache::shared
+}  // namespace leancache::multiuser

@@ -10,7 +10,7 @@
 #include "daemon/multiuser/upstream.h"
 #include "spdlog/spdlog.h"
 
-namespace leancache::shared {
+namespace leancache::multiuser {
 namespace {
 
 std::string Stamp(const std::filesystem::path& path) {
@@ -59,4 +59,4 @@ TrustPolicy SharedCache::Policy() {
   return policy_;
 }
 
-}  // namespace leancache::shared
+}  // namespace leancache::multiuser

@@ -1,7 +1,7 @@
 #pragma once
 // The shared multi-user cache as one daemon sees it (DaemonState::shared):
 // * system mode (`leancached --system`): the SharedStore and the TrustPolicy that the blob RPCs
-//   (blob_service.h) serve;
+//   (service/blob_service.h) serve;
 // * per-user mode: the Upstream client of the system daemon, consulted by `get` before the HTTP
 //   sources and offered new archives after `put` and downloads.
 
@@ -16,7 +16,7 @@
 #include "daemon/multiuser/shared_store.h"
 #include "daemon/multiuser/trust_policy.h"
 
-namespace leancache::shared {
+namespace leancache::multiuser {
 
 class Upstream;
 
@@ -62,4 +62,4 @@ class SharedCache {
 };
 
 
-}  // namespace leancache::shared
+}  // namespace leancache::multiuser

@@ -16,7 +16,7 @@
 #include "daemon/store/file_digest.h"
 #include "spdlog/spdlog.h"
 
-namespace leancache::shared {
+namespace leancache::multiuser {
 namespace {
 
 absl::Status EnsureDir(const std::filesystem::path& dir, mode_t mode) {
@@ -241,4 +241,4 @@ absl::StatusOr<AdmitResult> SharedStore::Admit(const std::filesystem::path& temp
   return result;
 }
 
-}  // namespace leancache::shared
+}  // namespace leancache::multiuser

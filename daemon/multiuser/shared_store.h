@@ -28,7 +28,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace leancache::shared {
+namespace leancache::multiuser {
 
 struct BlobEntry {
   std::filesystem::path path;
@@ -95,4 +95,4 @@ class SharedStore {
   std::map<std::string, Cached> digests_;
 };
 
-}  // namespace leancache::shared
+}  // namespace leancache::multiuser

@@ -11,7 +11,7 @@
 #include "common/fs/fd.h"
 #include "nlohmann/json.hpp"
 
-namespace leancache::shared {
+namespace leancache::multiuser {
 namespace {
 
 bool Matches(const Subject& s, const Principal& who) {
@@ -162,4 +162,4 @@ Principal ResolvePrincipal(uid_t uid, gid_t gid) {
   return p;
 }
 
-}  // namespace leancache::shared
+}  // namespace leancache::multiuser

@@ -24,7 +24,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace leancache::shared {
+namespace leancache::multiuser {
 
 // One entry of a "readers" / "trusted_writers" list.
 struct Subject {
@@ -77,4 +77,4 @@ absl::StatusOr<TrustPolicy> LoadTrustPolicy(const std::filesystem::path& path);
 // name and only the numeric uid matches them.
 Principal ResolvePrincipal(uid_t uid, gid_t gid);
 
-}  // namespace leancache::shared
+}  // namespace leancache::multiuser

@@ -12,14 +12,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/fs/fd.h"
-#include "daemon/service/blob_service.h"
+#include "daemon/multiuser/blob_chunk.h"
 #include "daemon/store/blob_name.h"
 #include "daemon/store/blob_store.h"
 #include "daemon/store/file_digest.h"
 #include "leancache/v1/endpoint.h"
 #include "spdlog/spdlog.h"
 
-namespace leancache::shared {
+namespace leancache::multiuser {
 namespace {
 
 constexpr auto kStatDeadline = std::chrono::seconds(5);
@@ -331,4 +331,4 @@ void Upstream::OfferLoop() {
   }
 }
 
-}  // namespace leancache::shared
+}  // namespace leancache::multiuser

@@ -26,7 +26,7 @@ namespace leancache::store {
 class BlobStore;
 }
 
-namespace leancache::shared {
+namespace leancache::multiuser {
 
 // How an archive got from the shared store into a CACHEDIR.
 enum class Materialized { kHardLink, kReflink, kKernelCopy, kStreamed };
@@ -89,4 +89,4 @@ class Upstream {
   std::thread worker_;
 };
 
-}  // namespace leancache::shared
+}  // namespace leancache::multiuser

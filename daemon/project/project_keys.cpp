@@ -11,10 +11,10 @@
 #include "daemon/keycache/project_key_cache.h"
 #include "spdlog/spdlog.h"
 
-namespace leancache::commands {
+namespace leancache::project {
 
 absl::StatusOr<std::shared_ptr<const keys::KeyResult>> CachedKeyGraph(
-    const service::DaemonState& state, const RequestEnv& request, const workspace::Workspace& ws,
+    const core::DaemonState& state, const RequestEnv& request, const workspace::Workspace& ws,
     const std::vector<std::string>& roots, const keys::RootHashOptions& options) {
   keycache::CacheKey cache_key;
   cache_key.project_root = request.project_root.string();
@@ -40,9 +40,9 @@ absl::StatusOr<std::shared_ptr<const keys::KeyResult>> CachedKeyGraph(
   return graph;
 }
 
-std::optional<ProjectKeys> ComputeProjectKeys(const service::DaemonState& state,
+std::optional<ProjectKeys> ComputeProjectKeys(const core::DaemonState& state,
                                               const v1::CommandRequest& request,
-                                              service::EventSink& sink) {
+                                              core::EventSink& sink) {
   auto fail = [&sink](const std::string& message) -> std::optional<ProjectKeys> {
     sink.Err(message);
     sink.Done(1);
@@ -92,4 +92,4 @@ std::optional<ProjectKeys> ComputeProjectKeys(const service::DaemonState& state,
   return out;
 }
 
-}  // namespace leancache::commands
+}  // namespace leancache::project

@@ -18,7 +18,7 @@
 #include "daemon/core/daemon_state.h"
 #include "daemon/core/event_sink.h"
 
-namespace leancache::commands {
+namespace leancache::project {
 
 struct ProjectKeys {
   RequestEnv request;
@@ -35,14 +35,14 @@ struct ProjectKeys {
 // memo and cached. The cache key is the project, LEAN_SRC_PATH, the sorted roots and the
 // options, so every command and the editor RPCs share warm graphs. Errors are ComputeKeys'.
 absl::StatusOr<std::shared_ptr<const keys::KeyResult>> CachedKeyGraph(
-    const service::DaemonState& state, const RequestEnv& request, const workspace::Workspace& ws,
+    const core::DaemonState& state, const RequestEnv& request, const workspace::Workspace& ws,
     const std::vector<std::string>& roots, const keys::RootHashOptions& options);
 
 // Runs the hashing pass. The original's warnings go to the sink as they would to stdout. On
 // error the message is written to the sink, Done(1) is sent, and nullopt is returned.
 // `scope` is every hashed module without ARGS, or the closure of the ARGS roots with them.
-std::optional<ProjectKeys> ComputeProjectKeys(const service::DaemonState& state,
+std::optional<ProjectKeys> ComputeProjectKeys(const core::DaemonState& state,
                                               const v1::CommandRequest& request,
-                                              service::EventSink& sink);
+                                              core::EventSink& sink);
 
-}  // namespace leancache::commands
+}  // namespace leancache::project

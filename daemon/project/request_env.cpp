@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace leancache::commands {
+namespace leancache::project {
 
 absl::StatusOr<RequestEnv> ParseRequestEnv(const v1::Invocation& invocation) {
   RequestEnv out;
@@ -31,4 +31,4 @@ absl::StatusOr<RequestEnv> ParseRequestEnv(const v1::Invocation& invocation) {
   return out;
 }
 
-}  // namespace leancache::commands
+}  // namespace leancache::project

@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "leancache/v1/cache.pb.h"
 
-namespace leancache::commands {
+namespace leancache::project {
 
 struct RequestEnv {
   std::filesystem::path project_root;             // absolute, existing directory
@@ -22,4 +22,4 @@ struct RequestEnv {
 // settings. Errors name the offending path.
 absl::StatusOr<RequestEnv> ParseRequestEnv(const v1::Invocation& invocation);
 
-}  // namespace leancache::commands
+}  // namespace leancache::project

@@ -10,11 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "common/fs/fd.h"
 #include "daemon/core/peer_registry.h"
+#include "daemon/multiuser/blob_chunk.h"
 #include "daemon/multiuser/shared_cache.h"
 #include "daemon/store/blob_name.h"
 #include "spdlog/spdlog.h"
 
-namespace leancache::shared {
+namespace leancache::service {
 namespace {
 
 // Largest archive accepted (Mathlib's biggest are tens of MiB; the ltar parse that checks each
@@ -35,18 +36,18 @@ grpc::Status ToGrpc(const absl::Status& s) {
   return grpc::Status(code, std::string(s.message()));
 }
 
-std::string Describe(const Principal& who) {
+std::string Describe(const multiuser::Principal& who) {
   return who.user.empty() ? absl::StrCat("uid ", who.uid) : absl::StrCat(who.user, " (uid ", who.uid, ")");
 }
 
 // The caller and what it may do, or the error to return.
 struct Caller {
-  Principal who;
-  Access access;
-  SharedCache* shared = nullptr;
+  multiuser::Principal who;
+  multiuser::Access access;
+  multiuser::SharedCache* shared = nullptr;
 };
 
-std::optional<Caller> Identify(const service::DaemonState& state, grpc::ServerContext* context,
+std::optional<Caller> Identify(const core::DaemonState& state, grpc::ServerContext* context,
                                grpc::Status* error) {
   if (state.shared == nullptr || !state.shared->system()) {
     *error = grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
@@ -61,7 +62,7 @@ std::optional<Caller> Identify(const service::DaemonState& state, grpc::ServerCo
   }
   Caller caller;
   caller.shared = state.shared;
-  caller.who = ResolvePrincipal(creds->uid, creds->gid);
+  caller.who = multiuser::ResolvePrincipal(creds->uid, creds->gid);
   caller.access = state.shared->Policy().Decide(caller.who);
   return caller;
 }
@@ -86,7 +87,7 @@ grpc::Status ReadDenied(const Caller& caller) {
 
 }  // namespace
 
-grpc::Status StatBlob(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status StatBlob(const core::DaemonState& state, grpc::ServerContext* context,
                       const v1::BlobRef& request, v1::BlobInfo* reply) {
   grpc::Status error;
   auto caller = Identify(state, context, &error);
@@ -110,7 +111,7 @@ grpc::Status StatBlob(const service::DaemonState& state, grpc::ServerContext* co
   return grpc::Status::OK;
 }
 
-grpc::Status ReadBlob(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status ReadBlob(const core::DaemonState& state, grpc::ServerContext* context,
                       const v1::BlobRef& request, grpc::ServerWriter<v1::BlobChunk>* writer) {
   grpc::Status error;
   auto caller = Identify(state, context, &error);
@@ -124,7 +125,7 @@ grpc::Status ReadBlob(const service::DaemonState& state, grpc::ServerContext* co
   if (!fd.valid()) {
     return grpc::Status(grpc::StatusCode::INTERNAL, absl::StrCat("open ", entry->path.string(), ": ", std::strerror(errno)));
   }
-  std::string buffer(kBlobChunkBytes, '\0');
+  std::string buffer(multiuser::kBlobChunkBytes, '\0');
   uint64_t sent = 0;
   bool first = true;
   while (true) {
@@ -150,22 +151,22 @@ grpc::Status ReadBlob(const service::DaemonState& state, grpc::ServerContext* co
   return grpc::Status::OK;
 }
 
-grpc::Status WriteBlob(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status WriteBlob(const core::DaemonState& state, grpc::ServerContext* context,
                        grpc::ServerReader<v1::BlobChunk>* reader, v1::WriteBlobReply* reply) {
   grpc::Status error;
   auto caller = Identify(state, context, &error);
   if (!caller) return error;
-  const TrustPolicy policy = caller->shared->Policy();
-  if (caller->access.write == WriteAccess::kNone) {
+  const multiuser::TrustPolicy policy = caller->shared->Policy();
+  if (caller->access.write == multiuser::WriteAccess::kNone) {
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                         absl::StrCat(Describe(caller->who), " may not write to the shared cache (",
                                      caller->access.read ? "\"untrusted_writes\" is off" : "not a reader",
                                      " in ", caller->shared->trust_config().string(), ")"));
   }
-  const bool trusted = caller->access.write == WriteAccess::kTrusted;
+  const bool trusted = caller->access.write == multiuser::WriteAccess::kTrusted;
   v1::BlobChunk chunk;
   if (!reader->Read(&chunk)) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "empty WriteBlob stream");
-  BlobClaim claim;
+  multiuser::BlobClaim claim;
   auto key = ParseHash16(chunk.hash16());
   if (!key) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -228,4 +229,4 @@ grpc::Status WriteBlob(const service::DaemonState& state, grpc::ServerContext* c
   return grpc::Status::OK;
 }
 
-}  // namespace leancache::shared
+}  // namespace leancache::service

@@ -1,6 +1,6 @@
 #pragma once
 // The shared-cache blob RPCs of the system daemon. Each identifies its caller by SO_PEERCRED
-// (state.peers), asks the TrustPolicy what the caller may do, and serves the SharedStore:
+// (state.peers), asks the multiuser::TrustPolicy what the caller may do, and serves the multiuser::SharedStore:
 // * StatBlob: the trusted archive (with its path, to be opened in place), else the caller's own
 //   quarantined one (no path: it is only readable through ReadBlob); found=false otherwise.
 // * ReadBlob: the same archive as a stream; the first chunk carries hash16, size and sha256.
@@ -16,16 +16,13 @@
 #include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.grpc.pb.h"
 
-namespace leancache::shared {
+namespace leancache::service {
 
-grpc::Status StatBlob(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status StatBlob(const core::DaemonState& state, grpc::ServerContext* context,
                       const v1::BlobRef& request, v1::BlobInfo* reply);
-grpc::Status ReadBlob(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status ReadBlob(const core::DaemonState& state, grpc::ServerContext* context,
                       const v1::BlobRef& request, grpc::ServerWriter<v1::BlobChunk>* writer);
-grpc::Status WriteBlob(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status WriteBlob(const core::DaemonState& state, grpc::ServerContext* context,
                        grpc::ServerReader<v1::BlobChunk>* reader, v1::WriteBlobReply* reply);
 
-// Size of the data in one BlobChunk (well under the daemon's 16 MiB message limit).
-inline constexpr size_t kBlobChunkBytes = 1 << 20;
-
-}  // namespace leancache::shared
+}  // namespace leancache::service

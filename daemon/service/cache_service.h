@@ -9,7 +9,7 @@ namespace leancache::service {
 
 class CacheService final : public v1::Cache::Service {
  public:
-  explicit CacheService(DaemonState* state) : state_(state) {}
+  explicit CacheService(core::DaemonState* state) : state_(state) {}
 
   grpc::Status Status(grpc::ServerContext* context, const v1::StatusRequest* request,
                       v1::StatusReply* reply) override;
@@ -55,7 +55,7 @@ class CacheService final : public v1::Cache::Service {
                          v1::WriteBlobReply* reply) override;
 
  private:
-  DaemonState* state_;
+  core::DaemonState* state_;
 };
 
 }  // namespace leancache::service

@@ -5,11 +5,11 @@
 #include "daemon/service/watch_service.h"
 #include "spdlog/spdlog.h"
 
-namespace leancache::editor {
+namespace leancache::service {
 
-grpc::Status FileStatus(const service::DaemonState& state, grpc::ServerContext*,
+grpc::Status FileStatus(const core::DaemonState& state, grpc::ServerContext*,
                         const v1::FileStatusRequest& request, v1::FileStatusReply* reply) {
-  auto result = ComputeFileStatus(state, request);
+  auto result = editor::ComputeFileStatus(state, request);
   if (!result.ok()) {
     spdlog::debug("FileStatus in {}: {}", request.invocation().project_root(), result.status().ToString());
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string(result.status().message()));
@@ -18,14 +18,14 @@ grpc::Status FileStatus(const service::DaemonState& state, grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status Watch(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status Watch(const core::DaemonState& state, grpc::ServerContext* context,
                    const v1::WatchRequest& request, grpc::ServerWriter<v1::WatchEvent>* writer) {
   return RunWatch(state, context, request, writer);
 }
 
-grpc::Status Prefetch(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status Prefetch(const core::DaemonState& state, grpc::ServerContext* context,
                       const v1::PrefetchRequest& request, grpc::ServerWriter<v1::Event>* writer) {
   return RunPrefetch(state, context, request, writer);
 }
 
-}  // namespace leancache::editor
+}  // namespace leancache::service

@@ -11,17 +11,17 @@
 #include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.grpc.pb.h"
 
-namespace leancache::editor {
+namespace leancache::service {
 
 // Errors: INVALID_ARGUMENT when the request names no paths or an unusable project (the message
 // names the project root or the manifest); per-file problems are in the reply, not errors.
-grpc::Status FileStatus(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status FileStatus(const core::DaemonState& state, grpc::ServerContext* context,
                         const v1::FileStatusRequest& request, v1::FileStatusReply* reply);
 // Streams until the client cancels or the daemon shuts down; see watch_service.h.
-grpc::Status Watch(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status Watch(const core::DaemonState& state, grpc::ServerContext* context,
                    const v1::WatchRequest& request, grpc::ServerWriter<v1::WatchEvent>* writer);
 // Streams get events ending with Done; see prefetch_service.h.
-grpc::Status Prefetch(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status Prefetch(const core::DaemonState& state, grpc::ServerContext* context,
                       const v1::PrefetchRequest& request, grpc::ServerWriter<v1::Event>* writer);
 
-}  // namespace leancache::editor
+}  // namespace leancache::service

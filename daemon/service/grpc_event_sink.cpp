@@ -1,20 +1,13 @@
-#include "daemon/core/event_sink.h"
+#include "daemon/service/grpc_event_sink.h"
 
 namespace leancache::service {
 
-void EventSink::Send(const v1::Event& event) {
+void GrpcEventSink::Send(const v1::Event& event) {
   std::lock_guard<std::mutex> lock(mu_);
   writer_->Write(event);  // a failed write means the client left; cancelled() reports it
 }
 
-void EventSink::Line(v1::Message::Stream stream, const std::string& text) {
-  v1::Event event;
-  event.mutable_message()->set_stream(stream);
-  event.mutable_message()->set_text(text);
-  Send(event);
-}
-
-void EventSink::Done(int exit_code, const std::string& summary_json) {
+void GrpcEventSink::Done(int exit_code, const std::string& summary_json) {
   v1::Event event;
   event.mutable_done()->set_exit_code(exit_code);
   event.mutable_done()->set_summary_json(summary_json);

@@ -6,22 +6,22 @@
 #include "daemon/editor/prefetch_order.h"
 #include "daemon/editor/prefetch_scheduler.h"
 #include "daemon/get/get_job.h"
-#include "daemon/core/event_sink.h"
+#include "daemon/service/grpc_event_sink.h"
 
-namespace leancache::editor {
+namespace leancache::service {
 namespace {
 
 // The daemon's one scheduler: prefetches of every client compete in it.
-PrefetchScheduler& Scheduler() {
-  static PrefetchScheduler scheduler;
+editor::PrefetchScheduler& Scheduler() {
+  static editor::PrefetchScheduler scheduler;
   return scheduler;
 }
 
 }  // namespace
 
-grpc::Status RunPrefetch(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status RunPrefetch(const core::DaemonState& state, grpc::ServerContext* context,
                          const v1::PrefetchRequest& request, grpc::ServerWriter<v1::Event>* writer) {
-  service::EventSink sink(context, writer);
+  GrpcEventSink sink(context, writer);
   if (request.modules().empty()) {
     sink.Err("Prefetch needs at least one module or .lean file");
     sink.Done(1);
@@ -33,11 +33,11 @@ grpc::Status RunPrefetch(const service::DaemonState& state, grpc::ServerContext*
   command.mutable_invocation()->clear_args();
   for (const auto& m : request.modules()) command.mutable_invocation()->add_args(m);
 
-  auto project = commands::ComputeProjectKeys(state, command, sink);
+  auto project = project::ComputeProjectKeys(state, command, sink);
   if (!project) return grpc::Status::OK;  // the error and Done(1) were sent
 
   const auto closure = keys::ClosureOf(*project->keys, project->roots);
-  std::vector<std::string> order = PrefetchOrder(closure, project->roots);
+  std::vector<std::string> order = editor::PrefetchOrder(closure, project->roots);
   project->scope.clear();  // the same modules, leaves first, pointing into the key graph
   for (const auto& module : order) project->scope.push_back(&*project->keys->modules.find(module));
   sink.Out(absl::StrCat("Prefetching the imports of ", absl::StrJoin(project->roots, ", "), ": ", order.size(),
@@ -56,4 +56,4 @@ grpc::Status RunPrefetch(const service::DaemonState& state, grpc::ServerContext*
   return grpc::Status::OK;
 }
 
-}  // namespace leancache::editor
+}  // namespace leancache::service

@@ -2,7 +2,7 @@
 // Prefetch: download and unpack the import closure of the modules (or .lean files) an editor
 // just opened, so it can start elaborating without building the imports.
 //
-// What runs is exactly `get MODULES` (commands::ComputeProjectKeys + get::RunGetJob: same source
+// What runs is exactly `get MODULES` (project::ComputeProjectKeys + get::RunGetJob: same source
 // chain, single-flight downloads, unpacking, messages, progress and Done), with two changes:
 //  * the roots themselves are not fetched (the editor elaborates the open file from source), and
 //  * the closure is fetched leaves first (see prefetch_order.h): transfers are queued in that
@@ -17,10 +17,10 @@
 #include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.grpc.pb.h"
 
-namespace leancache::editor {
+namespace leancache::service {
 
 // Runs one Prefetch RPC; always ends the stream with Done unless the client is gone.
-grpc::Status RunPrefetch(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status RunPrefetch(const core::DaemonState& state, grpc::ServerContext* context,
                          const v1::PrefetchRequest& request, grpc::ServerWriter<v1::Event>* writer);
 
-}  // namespace leancache::editor
+}  // namespace leancache::service

@@ -8,7 +8,7 @@
 #include "daemon/service/blob_service.h"
 #include "spdlog/spdlog.h"
 
-namespace leancache::shared {
+namespace leancache::service {
 
 grpc::Status SystemService::Status(grpc::ServerContext* context, const v1::StatusRequest* request,
                                    v1::StatusReply* reply) {
@@ -28,21 +28,21 @@ grpc::Status SystemService::Shutdown(grpc::ServerContext* context, const v1::Shu
 
 grpc::Status SystemService::StatBlob(grpc::ServerContext* context, const v1::BlobRef* request,
                                      v1::BlobInfo* reply) {
-  server::ActivityTracker::Scope scope(state_->activity);
-  return shared::StatBlob(*state_, context, *request, reply);
+  core::ActivityTracker::Scope scope(state_->activity);
+  return service::StatBlob(*state_, context, *request, reply);
 }
 
 grpc::Status SystemService::ReadBlob(grpc::ServerContext* context, const v1::BlobRef* request,
                                      grpc::ServerWriter<v1::BlobChunk>* writer) {
-  server::ActivityTracker::Scope scope(state_->activity);
-  return shared::ReadBlob(*state_, context, *request, writer);
+  core::ActivityTracker::Scope scope(state_->activity);
+  return service::ReadBlob(*state_, context, *request, writer);
 }
 
 grpc::Status SystemService::WriteBlob(grpc::ServerContext* context,
                                       grpc::ServerReader<v1::BlobChunk>* reader,
                                       v1::WriteBlobReply* reply) {
-  server::ActivityTracker::Scope scope(state_->activity);
-  return shared::WriteBlob(*state_, context, reader, reply);
+  core::ActivityTracker::Scope scope(state_->activity);
+  return service::WriteBlob(*state_, context, reader, reply);
 }
 
-}  // namespace leancache::shared
+}  // namespace leancache::service

@@ -1,7 +1,7 @@
 #pragma once
 // The gRPC service of a system daemon (`leancached --system`). Its socket is open to every local
 // user, so it serves only what is safe for them: the blob RPCs (authorized per call by
-// SO_PEERCRED and the TrustPolicy) and Status. Shutdown is honoured for root and the daemon's own
+// SO_PEERCRED and the multiuser::TrustPolicy) and Status. Shutdown is honoured for root and the daemon's own
 // uid only; every other RPC (get, put, clean, ...) is UNIMPLEMENTED here: those run in each
 // user's own daemon, never with the system daemon's privileges.
 
@@ -9,12 +9,12 @@
 #include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.grpc.pb.h"
 
-namespace leancache::shared {
+namespace leancache::service {
 
 class SystemService final : public v1::Cache::Service {
  public:
   // `state` and `full` (for Status) must outlive the service.
-  SystemService(service::DaemonState* state, service::CacheService* full) : state_(state), full_(full) {}
+  SystemService(core::DaemonState* state, service::CacheService* full) : state_(state), full_(full) {}
 
   grpc::Status Status(grpc::ServerContext* context, const v1::StatusRequest* request,
                       v1::StatusReply* reply) override;
@@ -28,8 +28,8 @@ class SystemService final : public v1::Cache::Service {
                          v1::WriteBlobReply* reply) override;
 
  private:
-  service::DaemonState* state_;
+  core::DaemonState* state_;
   service::CacheService* full_;
 };
 
-}  // namespace leancache::shared
+}  // namespace leancache::service

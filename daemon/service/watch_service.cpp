@@ -15,7 +15,7 @@
 #include "daemon/store/blob_store.h"
 #include "spdlog/spdlog.h"
 
-namespace leancache::editor {
+namespace leancache::service {
 namespace {
 
 constexpr auto kPoll = std::chrono::milliseconds(100);
@@ -32,16 +32,16 @@ bool IsLeanFile(const std::filesystem::path& p) { return p.extension() == ".lean
 // One Watch stream's state.
 class WatchSession {
  public:
-  WatchSession(const service::DaemonState& state, grpc::ServerContext* context,
-               grpc::ServerWriter<v1::WatchEvent>* writer, EditorProject project, store::BlobStore* store)
+  WatchSession(const core::DaemonState& state, grpc::ServerContext* context,
+               grpc::ServerWriter<v1::WatchEvent>* writer, editor::EditorProject project, store::BlobStore* store)
       : state_(state), context_(context), writer_(writer), project_(std::move(project)), store_(store) {}
 
   grpc::Status Run() {
-    std::unique_ptr<ProgressHub::Subscription> sub;
+    std::unique_ptr<core::ProgressHub::Subscription> sub;
     if (state_.progress_hub != nullptr) sub = state_.progress_hub->Subscribe(project_.request.project_root.string());
-    auto watcher = ProjectWatcher::Start({project_.request.project_root}, {project_.cache_dir});
+    auto watcher = editor::ProjectWatcher::Start({project_.request.project_root}, {project_.cache_dir});
     if (!watcher.ok()) return ToGrpc(watcher.status());
-    auto first = TakeSnapshot(state_, project_, store_, extra_roots_);
+    auto first = editor::TakeSnapshot(state_, project_, store_, extra_roots_);
     if (first.ok()) snapshot_ = std::move(*first);
     else spdlog::info("watch {}: keys not computable yet: {}", project_.request.project_root.string(), first.status().ToString());
 
@@ -72,12 +72,12 @@ class WatchSession {
     std::vector<std::string> changed_modules;
     for (const auto& path : changed) {
       if (!IsLeanFile(path)) continue;
-      auto module = ModuleOfPath(*project_.workspace, path.string(), project_.request.project_root);
+      auto module = editor::ModuleOfPath(*project_.workspace, path.string(), project_.request.project_root);
       if (!module.ok()) continue;
       changed_modules.push_back(*module);
       if (!snapshot_.modules.count(*module)) extra_roots_.insert(*module);
     }
-    auto now = TakeSnapshot(state_, project_, store_, extra_roots_);
+    auto now = editor::TakeSnapshot(state_, project_, store_, extra_roots_);
     if (!now.ok()) {
       // The graph cannot be hashed (typically a header being typed): report the edited files,
       // keep the last good states of everything else.
@@ -86,14 +86,14 @@ class WatchSession {
         v1::FileState fs = snapshot_.modules.count(module) ? snapshot_.modules[module] : v1::FileState();
         if (auto resolved = project_.workspace->ResolveModule(module); resolved.ok()) fs.set_path(resolved->source.string());
         v1::FileState updated = fs;
-        FillKeyError(module, now.status(), &updated);
-        if (SameState(fs, updated) && snapshot_.modules.count(module)) continue;
+        editor::FillKeyError(module, now.status(), &updated);
+        if (editor::SameState(fs, updated) && snapshot_.modules.count(module)) continue;
         snapshot_.modules[module] = updated;
         out.push_back(updated);
       }
       return Send(out);
     }
-    auto changes = ChangedStates(snapshot_, *now);
+    auto changes = editor::ChangedStates(snapshot_, *now);
     snapshot_ = std::move(*now);
     // The files just edited first: an edit deep in the graph changes thousands of dependents,
     // and the editor is waiting for the file it saved.
@@ -116,20 +116,20 @@ class WatchSession {
     return true;
   }
 
-  const service::DaemonState& state_;
+  const core::DaemonState& state_;
   grpc::ServerContext* context_;
   grpc::ServerWriter<v1::WatchEvent>* writer_;
-  EditorProject project_;
+  editor::EditorProject project_;
   store::BlobStore* store_;
   std::set<std::string> extra_roots_;
-  ProjectSnapshot snapshot_;
+  editor::ProjectSnapshot snapshot_;
 };
 
 }  // namespace
 
-grpc::Status RunWatch(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status RunWatch(const core::DaemonState& state, grpc::ServerContext* context,
                       const v1::WatchRequest& request, grpc::ServerWriter<v1::WatchEvent>* writer) {
-  auto project = OpenEditorProject(request.invocation());
+  auto project = editor::OpenEditorProject(request.invocation());
   if (!project.ok()) return ToGrpc(absl::InvalidArgumentError(project.status().message()));
   auto store = store::BlobStore::Open(project->cache_dir, state.index);
   if (!store.ok()) {
@@ -140,4 +140,4 @@ grpc::Status RunWatch(const service::DaemonState& state, grpc::ServerContext* co
   return session.Run();
 }
 
-}  // namespace leancache::editor
+}  // namespace leancache::service

@@ -10,7 +10,7 @@
 // module name). .lean files that change but are outside Mathlib's own import
 // graph (a downstream project's files) are added as roots, so their states are tracked too.
 // While a get runs on the same project its progress is forwarded as `progress` events (via the
-// ProgressHub); its final "done" progress triggers a rescan, which reports the unpacked files.
+// core::ProgressHub); its final "done" progress triggers a rescan, which reports the unpacked files.
 //
 // The stream ends when the client cancels, a write fails, or the daemon shuts down (the hub is
 // closed): each is noticed within ~100 ms.
@@ -20,11 +20,11 @@
 #include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.grpc.pb.h"
 
-namespace leancache::editor {
+namespace leancache::service {
 
 // Runs one Watch RPC. Errors: the project cannot be opened (INVALID_ARGUMENT with the reason),
 // the tree cannot be watched (RESOURCE_EXHAUSTED for inotify limits, INTERNAL otherwise).
-grpc::Status RunWatch(const service::DaemonState& state, grpc::ServerContext* context,
+grpc::Status RunWatch(const core::DaemonState& state, grpc::ServerContext* context,
                       const v1::WatchRequest& request, grpc::ServerWriter<v1::WatchEvent>* writer);
 
-}  // namespace leancache::editor
+}  // namespace leancache::service

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <thread>
 
-namespace leancache::editor {
+namespace leancache::core {
 namespace {
 
 using std::chrono::milliseconds;
@@ -74,4 +74,4 @@ TEST(ProgressHubTest, CloseEndsWaitsAtOnce) {
 }
 
 }  // namespace
-}  // namespace leancache::editor
+}  // namespace leancache::core

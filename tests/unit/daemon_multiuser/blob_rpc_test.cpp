@@ -24,7 +24,7 @@
 #include "daemon/store/blob_store.h"
 #include "gtest/gtest.h"
 
-namespace leancache::shared {
+namespace leancache::multiuser {
 namespace {
 
 std::string ReadAll(const std::filesystem::path& p) {
@@ -50,7 +50,7 @@ class SystemDaemon {
     state_.peers = &peers_;
     state_.shared = shared_.get();
     full_ = std::make_unique<service::CacheService>(&state_);
-    service_ = std::make_unique<SystemService>(&state_, full_.get());
+    service_ = std::make_unique<service::SystemService>(&state_, full_.get());
     grpc::ServerBuilder builder;
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
@@ -71,12 +71,12 @@ class SystemDaemon {
 
  private:
   std::filesystem::path socket_;
-  server::ActivityTracker activity_;
-  server::PeerRegistry peers_;
+  core::ActivityTracker activity_;
+  core::PeerRegistry peers_;
   std::unique_ptr<SharedCache> shared_;
-  service::DaemonState state_;
+  core::DaemonState state_;
   std::unique_ptr<service::CacheService> full_;
-  std::unique_ptr<SystemService> service_;
+  std::unique_ptr<service::SystemService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<server::UnixListener> listener_;
 };
@@ -201,4 +201,4 @@ TEST_F(BlobRpcTest, NoSystemDaemonMeansNothingSharedAndNoWait) {
 }
 
 }  // namespace
-}  // namespace leancache::shared
+}  // namespace leancache::multiuser

@@ -14,7 +14,7 @@
 #include "daemon/store/file_digest.h"
 #include "gtest/gtest.h"
 
-namespace leancache::shared {
+namespace leancache::multiuser {
 namespace {
 
 constexpr uint64_t kKey = 0x00000000000000abULL;
@@ -215,4 +215,4 @@ TEST_F(SharedStoreTest, ReopeningKeepsBlobsAndClearsIncoming) {
 }
 
 }  // namespace
-}  // namespace leancache::shared
+}  // namespace leancache::multiuser

@@ -8,7 +8,7 @@
 
 #include "gtest/gtest.h"
 
-namespace leancache::shared {
+namespace leancache::multiuser {
 namespace {
 
 Principal User(uid_t uid, std::string name, std::vector<std::string> groups = {}) {
@@ -148,4 +148,4 @@ TEST(ResolvePrincipal, RootHasItsNameAndGroup) {
 }
 
 }  // namespace
-}  // namespace leancache::shared
+}  // namespace leancache::multiuser
