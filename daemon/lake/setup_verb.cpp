@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/lake/lake_config.h"
+#include "daemon/lake/lake_verbs.h"
 #include "daemon/lake/service_key.h"
 #include "daemon/lake/service_setup.h"
 
@@ -46,14 +47,9 @@ absl::StatusOr<SetupArgs> ParseArgs(const google::protobuf::RepeatedPtrField<std
   return out;
 }
 
-void Fail(service::EventSink& sink, absl::string_view message) {
-  sink.Err(absl::StrCat("error: ", message));
-  sink.Done(1);
-}
-
 }  // namespace
 
-void RunSetup(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink) {
+void RunSetup(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
   auto args = ParseArgs(request.invocation().args());
   if (!args.ok()) return Fail(sink, args.status().message());
   const uint32_t port = args->port.value_or(state.lake_service_port);

@@ -5,12 +5,12 @@
 // writes from (daemon/lake/service_key.h); its secret is never printed or logged.
 #pragma once
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::lake {
 
-void RunSetup(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink);
+void RunSetup(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
 
 }  // namespace leancache::lake

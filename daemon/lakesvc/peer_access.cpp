@@ -4,23 +4,23 @@
 
 #include <vector>
 
-#include "daemon/shared/shared_cache.h"
-#include "daemon/shared/trust_policy.h"
+#include "daemon/multiuser/shared_cache.h"
+#include "daemon/multiuser/trust_policy.h"
 
 namespace leancache::lakesvc {
 namespace {
 
 // The principal of `uid` with its passwd entry's primary group.
-shared::Principal PrincipalOf(uid_t uid) {
+multiuser::Principal PrincipalOf(uid_t uid) {
   std::vector<char> buf(16384);
   passwd pw{};
   passwd* found = nullptr;
   gid_t gid = static_cast<gid_t>(-1);
   if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) gid = pw.pw_gid;
-  return shared::ResolvePrincipal(uid, gid);
+  return multiuser::ResolvePrincipal(uid, gid);
 }
 
-std::string NameOf(const shared::Principal& who) {
+std::string NameOf(const multiuser::Principal& who) {
   return who.user.empty() ? "uid:" + std::to_string(who.uid) : who.user;
 }
 
@@ -35,13 +35,13 @@ PeerPolicy OwnerOnlyPolicy(uid_t owner) {
   };
 }
 
-PeerPolicy TrustRulesPolicy(shared::SharedCache* shared) {
+PeerPolicy TrustRulesPolicy(multiuser::SharedCache* shared) {
   return [shared](uid_t uid) {
-    shared::Principal who = PrincipalOf(uid);
-    shared::Access access = shared->Policy().Decide(who);
+    multiuser::Principal who = PrincipalOf(uid);
+    multiuser::Access access = shared->Policy().Decide(who);
     PeerRights rights;
     rights.read = access.read;
-    rights.write = access.write == shared::WriteAccess::kTrusted;
+    rights.write = access.write == multiuser::WriteAccess::kTrusted;
     rights.user = NameOf(who);
     return rights;
   };

@@ -4,7 +4,7 @@
 // cannot be determined gets nothing.
 //  * Per-user daemon: only the daemon's own uid may read or write. Its store holds what this
 //    user fetched or wrote, and is not published to other users.
-//  * System daemon (`--system`): the multi-user trust rules (daemon/shared/trust_policy.h):
+//  * System daemon (`--system`): the multi-user trust rules (daemon/multiuser/trust_policy.h):
 //    readers may read; only trusted writers may write (their PUTs must still carry a valid
 //    signature of the registered key). Untrusted writes are refused rather than quarantined, so
 //    every blob served was written by a trusted writer or fetched from the configured upstream.
@@ -14,7 +14,7 @@
 #include <functional>
 #include <string>
 
-namespace leancache::shared {
+namespace leancache::multiuser {
 class SharedCache;
 }
 
@@ -33,6 +33,6 @@ PeerPolicy OwnerOnlyPolicy(uid_t owner);
 
 // System daemon: the current trust policy of `shared` (re-read when its file changes).
 // `shared` must outlive the returned function.
-PeerPolicy TrustRulesPolicy(shared::SharedCache* shared);
+PeerPolicy TrustRulesPolicy(multiuser::SharedCache* shared);
 
 }  // namespace leancache::lakesvc
