@@ -176,6 +176,12 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
     return listener.status();
   }
   if (*lake_service) state.lake_service_port = (*lake_service)->port();
+  // A Lake service on a port we bound ourselves would vanish with an idle exit (nothing restarts
+  // us on the next connection, unlike systemd's socket): the daemon then stays up.
+  const bool may_idle_exit = options.idle_timeout.count() > 0 && !(*lake_service && passed->lake_fd < 0);
+  if (options.idle_timeout.count() > 0 && !may_idle_exit) {
+    spdlog::info("no idle exit while serving the Lake service on a port of our own");
+  }
   (*listener)->Start(server.get(), &peers, [&activity] { activity.Touch(); });
   spdlog::info("leancached {} listening on {} (pid {})", LEANCACHE_VERSION, options.socket_path,
                ::getpid());
@@ -199,7 +205,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
       break;
     }
     if (sig == SIGHUP) continue;  // reserved for config reload
-    if (options.idle_timeout.count() > 0 && activity.IdleFor(options.idle_timeout)) {
+    if (may_idle_exit && activity.IdleFor(options.idle_timeout)) {
       spdlog::info("idle for {} s, exiting", options.idle_timeout.count());
       break;
     }

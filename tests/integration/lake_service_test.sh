@@ -72,8 +72,27 @@ start_service a "{\"lake_service\": {\"upstream\": {\"artifact_endpoint\": \"$NG
 A="http://127.0.0.1:$(cat "$LC_TMP/a/port")"
 STORE="$LC_TMP/a/lake/artifacts"
 REVS="$LC_TMP/a/lake/revisions"
-register_key a "$KEY"
 pass "daemon serving Lake at $A, upstream $NGINX_URL"
+
+# `leancache lake setup`: the stanza, merged into Lake's config.toml, and LAKE_CACHE_KEY registered.
+export HOME="$LC_TMP/home"
+mkdir -p "$HOME/.lake"
+printf '# mine\ncache.defaultUploadService = "r2"\n' >"$HOME/.lake/config.toml"
+lake_setup() { LEANCACHE_SOCKET="$LC_TMP/a/d.sock" "$LEANCACHE" lake setup "$@"; }
+out=$(env -u LAKE_CACHE_KEY LEANCACHE_SOCKET="$LC_TMP/a/d.sock" "$LEANCACHE" lake setup 2>&1) || fail "lake setup failed: $out"
+expect_contains "$out" "artifactEndpoint = \"$A/artifacts\"" "printed stanza"
+expect_contains "$out" "LAKE_CACHE_KEY is not set" "note without a key"
+[ -e "$LC_TMP/a/state/lake-service.key" ] && fail "a key was registered without LAKE_CACHE_KEY"
+out=$(LAKE_CACHE_KEY="$KEY" lake_setup --write 2>&1) || fail "lake setup --write failed: $out"
+expect_contains "$out" "Wrote cache service \`leancache\`" "setup --write message"
+grep -qF -- "${KEY#*:}" <<<"$out" && fail "setup printed the secret"
+expect_eq "$(head -2 "$HOME/.lake/config.toml")" "# mine
+cache.defaultUploadService = \"r2\"" "the user's config lines kept"
+grep -qF "revisionEndpoint = \"$A/revisions\"" "$HOME/.lake/config.toml" || fail "stanza not written: $(cat "$HOME/.lake/config.toml")"
+expect_eq "$(stat -c %a "$LC_TMP/a/state/lake-service.key")" "600" "registered key file mode"
+out=$(LAKE_CACHE_KEY="$KEY" lake_setup --write 2>&1) || fail "second lake setup --write failed: $out"
+expect_contains "$out" "Already configured" "setup --write is idempotent"
+pass "lake setup prints the stanza, --write merges it into config.toml (user lines kept), LAKE_CACHE_KEY registered 0600"
 
 # Artifacts of several sizes (one above curl's 1 MiB Expect threshold), named by Lake's hash.
 work="$LC_TMP/work"
@@ -279,5 +298,22 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 else
   echo "skip: multi-user part (needs root and a 'nobody' user)"
 fi
+# 10. Socket activation: the daemon takes the TCP socket systemd passes under the name lake-http
+#     (systemd-socket-activate stands in for leancached-lake.socket) and answers the connection
+#     that started it.
+if command -v systemd-socket-activate >/dev/null; then
+  act="$LC_TMP/act"
+  mkdir -p "$act/state"
+  aport=$(free_port)
+  systemd-socket-activate -l "127.0.0.1:$aport" --fdname=lake-http "$LEANCACHED" --foreground \
+    --socket "$act/d.sock" --state-dir "$act/state" --lake-service-dir "$act/lake" 2>"$act/err" &
+  wait_port 127.0.0.1 "$aport" || fail "systemd-socket-activate did not listen: $(cat "$act/err")"
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$aport/artifacts/x/${HASHES[1]}.art")
+  expect_eq "$code" "404" "first request on the activated socket"
+  expect_contains "$(cat "$act/err")" "lake service: serving http://127.0.0.1:$aport/" "daemon log on activation"
+  pass "socket activation: the passed lake-http socket is served"
+fi
+
+grep -rqF -- "${KEY#*:}" "$LC_TMP"/*/state/*.log && fail "the write key's secret appears in a daemon log"
 nginx_stop
 echo "lake_service_test: all checks passed"
