@@ -28,7 +28,7 @@ std::set<uint64_t> LinkedHashes(const std::filesystem::path& cache_dir) {
   return out;
 }
 
-absl::StatusOr<LakeEvictReport> EvictLakeTo(const service::DaemonState& state, lakestore::LakeBlobStore& store,
+absl::StatusOr<LakeEvictReport> EvictLakeTo(const core::DaemonState& state, lakestore::LakeBlobStore& store,
                                             uint64_t cap) {
   LakeEvictReport report;
   absl::StatusOr<index::IndexStats> stats = state.index->Stats();
@@ -61,7 +61,7 @@ absl::StatusOr<LakeEvictReport> EvictLakeTo(const service::DaemonState& state, l
   return report;
 }
 
-absl::Status EnforceLakeCap(const service::DaemonState& state, lakestore::LakeBlobStore& store,
+absl::Status EnforceLakeCap(const core::DaemonState& state, lakestore::LakeBlobStore& store,
                             const std::map<std::string, std::string>& env) {
   absl::StatusOr<uint64_t> cap = sources::EffectiveCacheCap(*state.config, env);
   if (!cap.ok()) return cap.status();

@@ -81,7 +81,7 @@ absl::StatusOr<lakestore::LakeBlobInfo> CopyIntoStore(lakestore::LakeBlobStore& 
   return store.Adopt(hash, ext, path, user, absl::StrCat("copy:", from.string()));
 }
 
-FetchReport FetchArtifacts(const service::DaemonState& state, lakestore::LakeBlobStore& store,
+FetchReport FetchArtifacts(const core::DaemonState& state, lakestore::LakeBlobStore& store,
                            const Service& service, const RemoteScope& scope,
                            const std::vector<ArtifactName>& wanted, const FetchOptions& options) {
   FetchReport report;

@@ -33,7 +33,7 @@ struct Lookup {
 };
 
 // GETs one revision mapping; a 200 body is ASCII-trimmed and kept in revisions/<scope>/<rev>.jsonl.
-Lookup DownloadRevision(const service::DaemonState& state, const Service& service, const RemoteScope& scope,
+Lookup DownloadRevision(const core::DaemonState& state, const Service& service, const RemoteScope& scope,
                         const std::filesystem::path& local_file, const std::string& rev) {
   transfer::GetRequest get;
   get.url = service.reservoir ? ReservoirOutputsUrl(service.api, scope, rev)
@@ -70,8 +70,8 @@ struct Walk {
 };
 
 // The revision walk. Errors end the command; nullopt with `*error` empty never happens.
-absl::StatusOr<Walk> FindMapping(const service::DaemonState& state, const VerbStart& v, const Service& service,
-                                 const RemoteScope& scope, const PackageTarget& pkg, service::EventSink& sink) {
+absl::StatusOr<Walk> FindMapping(const core::DaemonState& state, const VerbStart& v, const Service& service,
+                                 const RemoteScope& scope, const PackageTarget& pkg, core::EventSink& sink) {
   std::vector<std::string> revs;
   size_t max_revs = 100;
   if (auto rev = v.args.Value("rev")) {
@@ -110,8 +110,8 @@ absl::StatusOr<Walk> FindMapping(const service::DaemonState& state, const VerbSt
 }
 
 // Downloads the artifacts of `map`; returns the exit code.
-int DownloadAll(const service::DaemonState& state, const VerbStart& v, const Service& service, const RemoteScope& scope,
-                const MappingFile& map, service::EventSink& sink) {
+int DownloadAll(const core::DaemonState& state, const VerbStart& v, const Service& service, const RemoteScope& scope,
+                const MappingFile& map, core::EventSink& sink) {
   absl::StatusOr<std::unique_ptr<lakestore::LakeBlobStore>> store =
       lakestore::LakeBlobStore::Open(ArtifactsDir(v.ctx.cache_dir), state.index);
   if (!store.ok()) {
@@ -150,7 +150,7 @@ int DownloadAll(const service::DaemonState& state, const VerbStart& v, const Ser
 
 // Mapping lines refused while reading (bad JSON, unsafe artifact names): the rest was used, but
 // the command fails (exit 1) so they are not overlooked.
-int RefusedLines(const MappingFile& map, service::EventSink& sink) {
+int RefusedLines(const MappingFile& map, core::EventSink& sink) {
   if (map.skipped == 0) return 0;
   sink.Err(absl::StrCat("error: ", map.skipped, " mapping line(s) refused (see the warnings above)"));
   return 1;
@@ -158,7 +158,7 @@ int RefusedLines(const MappingFile& map, service::EventSink& sink) {
 
 }  // namespace
 
-void RunGet(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink) {
+void RunGet(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, kGetFlags, 0, 1, sink);
   if (!v) return;
   if (v->args.Has("no-overwrite")) return Fail(sink, "`--no-overwrite` is not supported by `cache get`");

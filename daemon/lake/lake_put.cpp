@@ -47,9 +47,9 @@ absl::StatusOr<std::vector<UploadFile>> PlanUploads(const MappingFile& map, cons
 }
 
 // Uploads the artifacts, then the mapping file; finishes the sink.
-void Upload(const service::DaemonState& state, const Service& service, const RemoteScope& scope,
+void Upload(const core::DaemonState& state, const Service& service, const RemoteScope& scope,
             const std::filesystem::path& mapping_file, const MappingFile& map, const Locate& locate,
-            const std::string& rev, service::EventSink& sink) {
+            const std::string& rev, core::EventSink& sink) {
   absl::StatusOr<std::vector<UploadFile>> files = PlanUploads(map, locate, service, scope);
   if (!files.ok()) return Fail(sink, files.status().message());
   absl::StatusOr<transfer::Auth> auth = LakeKeyAuth(service.key);
@@ -69,7 +69,7 @@ void Upload(const service::DaemonState& state, const Service& service, const Rem
 }
 
 // Reads and strictly checks a mapping file.
-absl::StatusOr<MappingFile> LoadStrict(const std::filesystem::path& file, service::EventSink& sink) {
+absl::StatusOr<MappingFile> LoadStrict(const std::filesystem::path& file, core::EventSink& sink) {
   absl::StatusOr<std::string> text = fs::ReadFile(file.string());
   if (!text.ok()) return text.status();
   absl::StatusOr<MappingFile> map = ParseMappingFile(*text, file.string(), /*strict=*/true);
@@ -81,7 +81,7 @@ absl::StatusOr<MappingFile> LoadStrict(const std::filesystem::path& file, servic
 
 }  // namespace
 
-void RunPut(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink) {
+void RunPut(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, kPutFlags, 1, 1, sink);
   if (!v) return;
   if (v->args.Has("rev")) {
@@ -108,7 +108,7 @@ void RunPut(const service::DaemonState& state, const v1::CommandRequest& request
          head->front(), sink);
 }
 
-void RunPutStaged(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink) {
+void RunPutStaged(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, kPutFlags, 1, 1, sink);
   if (!v) return;
   if (v->args.Has("package")) return Fail(sink, "`--package` does nothing for `cache put-staged`");

@@ -19,7 +19,7 @@ constexpr FlagSpec kAddFlags[] = {{"service", true}, {"scope", true},        {"r
                                   {"toolchain", true}};
 
 absl::StatusOr<MappingFile> ReadMappings(const std::filesystem::path& file, std::string* text,
-                                         service::EventSink& sink) {
+                                         core::EventSink& sink) {
   absl::StatusOr<std::string> t = fs::ReadFile(file.string());
   if (!t.ok()) return t.status();
   *text = *std::move(t);
@@ -32,7 +32,7 @@ absl::StatusOr<MappingFile> ReadMappings(const std::filesystem::path& file, std:
 
 }  // namespace
 
-void RunStage(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink) {
+void RunStage(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, kStageFlags, 2, 2, sink);
   if (!v) return;
   std::filesystem::path file = v->ctx.Resolve(v->args.positional[0]);
@@ -67,7 +67,7 @@ void RunStage(const service::DaemonState& state, const v1::CommandRequest& reque
   sink.Done(0);
 }
 
-void RunUnstage(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink) {
+void RunUnstage(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, kStageFlags, 1, 1, sink);
   if (!v) return;
   std::filesystem::path dir = v->ctx.Resolve(v->args.positional[0]);
@@ -105,7 +105,7 @@ void RunUnstage(const service::DaemonState& state, const v1::CommandRequest& req
   sink.Done(0);
 }
 
-void RunAdd(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink) {
+void RunAdd(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, kAddFlags, 1, 1, sink);
   if (!v) return;
   absl::StatusOr<PackageTarget> pkg = SelectPackage(v->ctx, v->args);

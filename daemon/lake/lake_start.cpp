@@ -9,7 +9,7 @@
 namespace leancache::lake {
 
 std::optional<VerbStart> StartVerb(const v1::CommandRequest& request, absl::Span<const FlagSpec> flags,
-                                   size_t min_positional, size_t max_positional, service::EventSink& sink) {
+                                   size_t min_positional, size_t max_positional, core::EventSink& sink) {
   const auto& all = request.invocation().args();
   std::vector<std::string> rest(all.begin() + (all.empty() ? 0 : 1), all.end());
   absl::StatusOr<LakeArgs> args = ParseLakeArgs(rest, flags);

@@ -7,7 +7,7 @@
 #include "absl/types/span.h"
 #include "daemon/lake/lake_args.h"
 #include "daemon/lake/lake_context.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::lake {
@@ -20,6 +20,6 @@ struct VerbStart {
 // `min_positional`..`max_positional` positionals are accepted ("unexpected arguments" /
 // "missing argument" otherwise, as Lake says).
 std::optional<VerbStart> StartVerb(const v1::CommandRequest& request, absl::Span<const FlagSpec> flags,
-                                   size_t min_positional, size_t max_positional, service::EventSink& sink);
+                                   size_t min_positional, size_t max_positional, core::EventSink& sink);
 
 }  // namespace leancache::lake
