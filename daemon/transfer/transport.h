@@ -37,6 +37,7 @@
 namespace leancache::transfer {
 
 class TransferJob;
+struct Session;
 
 // Counters since the transport started. Snapshot; safe to read from any thread.
 struct TransportStats {
@@ -109,6 +110,8 @@ class Transport {
   void Complete(TransferId id, bool cancelled, const char* reason);
   void FinishAndNotify(TransferJob& job, bool cancelled, const char* reason);
   void CancelJob(TransferId id, const char* reason);
+  // Fails at once every transfer of `session` whose route its breaker has just opened.
+  void FailBlocked(Session& session);
   long PollTimeoutMs(std::chrono::steady_clock::time_point now);
 
   const TransportOptions options_;
