@@ -5,7 +5,11 @@
 namespace leancache::transfer {
 
 ReachCause ClassifyReach(const AttemptFacts& f) {
-  if (f.via_proxy && (f.http_status == 407 || f.connect_status == 407)) return ReachCause::kProxyAuth;
+  // Only the proxy answers CONNECT, so a 401 there is the proxy's too (tinyproxy answers wrong
+  // credentials with 401); a 401 to a plain proxied GET may be the server's own.
+  if (f.via_proxy && (f.http_status == 407 || f.connect_status == 407 || f.connect_status == 401)) {
+    return ReachCause::kProxyAuth;
+  }
   if (f.http_status > 0) return ReachCause::kNone;  // the server (or proxy) answered
   switch (f.curl_code) {
     case CURLE_COULDNT_RESOLVE_HOST: return ReachCause::kResolveHost;
@@ -51,7 +55,7 @@ std::string ReachCauseText(ReachCause cause) {
     case ReachCause::kCaBundle: return "the CA bundle cannot be used";
     case ReachCause::kResolveProxy: return "could not resolve proxy";
     case ReachCause::kConnectProxy: return "proxy refused the connection";
-    case ReachCause::kProxyAuth: return "proxy authentication failed (HTTP 407)";
+    case ReachCause::kProxyAuth: return "proxy authentication failed";
     case ReachCause::kProxyTunnel: return "the proxy could not open a tunnel to the host";
     case ReachCause::kTimeBudget: return "the request's time budget ran out";
   }

@@ -18,7 +18,7 @@ enum class ReachCause {
   kCaBundle,        // CURLE_SSL_CACERT_BADFILE / CURLE_SSL_CERTPROBLEM: the CA settings are bad
   kResolveProxy,    // CURLE_COULDNT_RESOLVE_PROXY
   kConnectProxy,    // CURLE_COULDNT_CONNECT while going through a proxy: the proxy is down
-  kProxyAuth,       // the proxy answered 407 (credentials missing or wrong)
+  kProxyAuth,       // the proxy answered 407 (or 401 to CONNECT): credentials missing or wrong
   kProxyTunnel,     // the proxy refused or failed the CONNECT tunnel to the host
   kTimeBudget,      // not a network cause: the request's total time budget ran out
 };

@@ -448,7 +448,10 @@ TransferJob::AttemptOutcome TransferJob::EndAttempt(CURLcode code) {
                               ErrnoText(write_errno_)));
       return out;  // local I/O trouble: retrying will not help
     }
-    out.final = !IsRetryableCurlCode(code);
+    // libcurl 7.88 may fail a transfer that picked up a proxy connection left behind by a
+    // refused CONNECT with CURLE_FAILED_INIT ("no filter connected"): worth one more attempt
+    // (which the breaker fails at once when the proxy did refuse us).
+    out.final = !IsRetryableCurlCode(code) && !(code == CURLE_FAILED_INIT && facts.via_proxy);
   } else {
     out.final = !IsRetryableHttpStatus(status);
   }

@@ -276,6 +276,12 @@ void Transport::HandleDone(CURL* easy, CURLcode code) {
                session->breaker.Failed(job->route(), job->ReachFailure())) {
       FailBlocked(*session);  // this job and every other one of the request on that route
       return;
+    } else if (std::optional<HostFailure> why = session->breaker.Blocking(job->route())) {
+      // Got no answer on a route another transfer found dead meanwhile: whatever its own error
+      // (libcurl may report a reused proxy connection oddly), it fails for the same reason.
+      job->FailUnreachable(*why);
+      Complete(job->id(), /*cancelled=*/false, nullptr);
+      return;
     }
     if (session->Expired(Clock::now())) outcome.final = true;  // no retry past the budget
   }

@@ -43,6 +43,8 @@ TEST(ClassifyReach, ProxyFailuresAreNamedAsSuch) {
   EXPECT_EQ(ClassifyReach(f), ReachCause::kProxyTunnel);
   f.connect_status = 407;
   EXPECT_EQ(ClassifyReach(f), ReachCause::kProxyAuth);
+  f.connect_status = 401;
+  EXPECT_EQ(ClassifyReach(f), ReachCause::kProxyAuth) << "tinyproxy's answer to wrong credentials";
   AttemptFacts plain;
   plain.via_proxy = true;
   plain.http_status = 407;
