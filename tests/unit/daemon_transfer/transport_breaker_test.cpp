@@ -3,6 +3,7 @@
 // affected, and a spent time budget fails what is still queued.
 
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -90,6 +91,25 @@ TEST_F(TransportBreaker, WithoutASessionARefusedPortIsRetriedAsBefore) {
   EXPECT_EQ(res.verdict, Verdict::kFailed);
   EXPECT_FALSE(res.unreachable);
   EXPECT_EQ(res.attempts, FastOptions().retry.max_attempts);
+}
+
+TEST_F(TransportBreaker, TheDaemonsOwnProxyVariablesAreNeverUsed) {
+  // A dead proxy in the process environment: libcurl would use it unless told otherwise.
+  int port = ClosedPort();
+  std::string dead = "http://127.0.0.1:" + std::to_string(port);
+  ::setenv("http_proxy", dead.c_str(), 1);
+  ::setenv("ALL_PROXY", dead.c_str(), 1);
+  Serve("/f/env.ltar", RandomBytes(2000, 9));
+  auto t = MakeTransport();
+  GetRequest plain = Get("/f/env.ltar", "env1.part");
+  Result a = t->StartGet(std::move(plain)).result.get();
+  GetRequest with_session = Get("/f/env.ltar", "env2.part");
+  with_session.session = std::make_shared<Session>(NetSettings{}, std::chrono::seconds(0));
+  Result b = t->StartGet(std::move(with_session)).result.get();
+  ::unsetenv("http_proxy");
+  ::unsetenv("ALL_PROXY");
+  EXPECT_EQ(a.verdict, Verdict::kDelivered) << a.error;
+  EXPECT_EQ(b.verdict, Verdict::kDelivered) << b.error;
 }
 
 TEST_F(TransportBreaker, ASpentBudgetFailsQueuedTransfers) {
