@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib/nginx.sh"
 lc_setup
 # CA and proxy settings of the machine running the tests would change what is tested.
 unset http_proxy https_proxy HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE
-MODULES=${NETWORK_TEST_MODULES:-400}
+MODULES=${NETWORK_TEST_MODULES:-200}
 LIMIT_S=20  # loose bound on the wall time of a failing get (the goal is ~10 s, typical < 1 s)
 lc_mirrored_fixture "$MODULES"
 plain_url=$NGINX_URL plain_port=$NGINX_PORT plain_log="$NGINX_DIR/logs/access.log"
@@ -65,7 +65,7 @@ full_cache=$MATHLIB_CACHE_DIR
 # Offline: unpack what is cached, list what is missing, never send a request.
 export MATHLIB_CACHE_DIR="$LC_TMP/cache-offline"
 cp -r "$full_cache" "$MATHLIB_CACHE_DIR"
-gone=$(ls "$MATHLIB_CACHE_DIR" | grep '\.ltar$' | head -7)
+gone=$(ls "$MATHLIB_CACHE_DIR" | grep '\.ltar$' | sed -n 1,7p)
 (cd "$MATHLIB_CACHE_DIR" && rm -f $gone)
 lc_copy_sources "$src" "$LC_TMP/proj-offline"
 requests_before=$(wc -l <"$plain_log")
