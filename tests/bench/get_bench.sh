@@ -51,7 +51,7 @@ new_project() {
 cut -f2 "$LC_TMP/keys" | while read -r h; do
   [ -e "$LC_TMP/mirror/f/$h.ltar" ] && printf 'url = "%s/f/%s.ltar"\noutput = "%s/basecache/%s.ltar"\n' "$NGINX_URL" "$h" "$LC_TMP" "$h"
 done >"$LC_TMP/curl.cfg"
-curl_once() { rm -rf "$LC_TMP/basecache"; mkdir -p "$LC_TMP/basecache"; curl --parallel --parallel-max 64 --silent --fail --config "$LC_TMP/curl.cfg"; }
+curl_once() { rm -rf "$LC_TMP/basecache"; mkdir -p "$LC_TMP/basecache"; curl --parallel --parallel-max 64 --silent --fail --config "$LC_TMP/curl.cfg" 2>/dev/null; }
 # The JSON list the original writes to leantar's stdin (plain paths: the project is the Mathlib
 # checkout, so every archive unpacks relative to it).
 python3 -c 'import json,sys; print(json.dumps([f"{sys.argv[1]}/{l.split()[1]}.ltar" for l in open(sys.argv[2]) if l.strip()]))' \
@@ -72,7 +72,7 @@ diff -r "$LC_TMP/p_base/.lake" "$LC_TMP/p_new/.lake" >/dev/null || fail "ltar ou
 for t in $(seq 1 "$trials"); do
   new_project "$LC_TMP/p_get"
   "$LEANCACHE" -C "$LC_TMP/p_get" hash >/dev/null
-  MATHLIB_CACHE_DIR="$LC_TMP/basecache" NGINX_URL= bench_time get_cached \
+  MATHLIB_CACHE_DIR="$LC_TMP/basecache" bench_time get_cached \
     "$LEANCACHE" -C "$LC_TMP/p_get" get
 done
 diff -r "$LC_TMP/p_base/.lake" "$LC_TMP/p_get/.lake" -x '.mathlib-cache-roothash' >/dev/null \
@@ -110,7 +110,7 @@ row "daemon unpack: \`get\`, archives in CACHEDIR" get_cached "$(ratio get_cache
 row "download: curl --parallel --parallel-max 64" curl "" ""
 base_pipe=$(awk -v a="$(median curl)" -v b="$(median ltar_base)" 'BEGIN{printf "%.3f", a+b}')
 printf '| original pipeline: curl + ONE baseline ltar | %s | 1.00 | |\n' "$base_pipe"
-printf '| cold \`leancache get\` | %s [%s] | %s | <= 0.50 |\n' "$(median get_cold)" "$(median_cpu get_cold)" \
+printf '| cold `leancache get` | %s [%s] | %s | <= 0.50 |\n' "$(median get_cold)" "$(median_cpu get_cold)" \
   "$(awk -v a="$(median get_cold)" -v b="$base_pipe" 'BEGIN{printf "%.2f", a/b}')"
 printf '| warm no-op get, p50 of 20 | %s ms | +%s ms over /bin/true | <= +8 ms |\n' "$(median_ms warm)" \
   "$(awk -v a="$(median_ms warm)" -v b="$(median_ms true)" 'BEGIN{printf "%.1f", a-b}')"
