@@ -41,9 +41,11 @@ MATHLIB_CACHE_DIR="$LC_TMP/mirror/f" "$LEANCACHE" -C "$src" pack >/dev/null 2>&1
 n=$(ls "$LC_TMP/mirror/f" | grep -c '\.ltar$')
 ltar_bytes=$(cat "$LC_TMP"/mirror/f/*.ltar | wc -c)
 nginx_start "$LC_TMP/mirror" "$LC_TMP/nginx" >/dev/null
-# A project checkout without build outputs (the sources, manifest, toolchain).
+# A project checkout without build outputs (the sources, manifest, toolchain). Every trial gets
+# its own: nothing is deleted until the end, because ext4 skips inodes freed in the last minutes
+# when it allocates new ones, which makes file creation after a large delete several times slower.
 new_project() {
-  rm -rf "$1"; mkdir -p "$1"
+  mkdir -p "$1"
   (cd "$src" && find . -path '*/.lake/build' -prune -o -type f -print | cpio -pdm --quiet "$1")
 }
 
@@ -60,40 +62,39 @@ unpack_with() { (cd "$2" && "$1" -x --delete-corrupted -j - <"$LC_TMP/list.json"
 
 curl_once
 for t in $(seq 1 "$trials"); do
-  new_project "$LC_TMP/p_base"; bench_time ltar_base unpack_with "$BASE_LTAR" "$LC_TMP/p_base"
-  new_project "$LC_TMP/p_new"; bench_time ltar_new unpack_with "$LTAR" "$LC_TMP/p_new"
+  new_project "$LC_TMP/p_base$t"; bench_time ltar_base unpack_with "$BASE_LTAR" "$LC_TMP/p_base$t"
+  new_project "$LC_TMP/p_new$t"; bench_time ltar_new unpack_with "$LTAR" "$LC_TMP/p_new$t"
   bench_time cat_floor sh -c "cat '$LC_TMP'/basecache/*.ltar >/dev/null"
-  bench_time curl curl_once
 done
 # Correctness: both ltars wrote the same files, byte for byte.
-diff -r "$LC_TMP/p_base/.lake" "$LC_TMP/p_new/.lake" >/dev/null || fail "ltar outputs differ from the baseline's"
+diff -r "$LC_TMP/p_base1/.lake" "$LC_TMP/p_new1/.lake" >/dev/null || fail "ltar outputs differ from the baseline's"
 
 # --- the daemon's unpack: get with every archive already in CACHEDIR -----------------------------
 for t in $(seq 1 "$trials"); do
-  new_project "$LC_TMP/p_get"
-  "$LEANCACHE" -C "$LC_TMP/p_get" hash >/dev/null
-  MATHLIB_CACHE_DIR="$LC_TMP/basecache" bench_time get_cached \
-    "$LEANCACHE" -C "$LC_TMP/p_get" get
+  new_project "$LC_TMP/p_get$t"
+  "$LEANCACHE" -C "$LC_TMP/p_get$t" hash >/dev/null
+  MATHLIB_CACHE_DIR="$LC_TMP/basecache" bench_time get_cached "$LEANCACHE" -C "$LC_TMP/p_get$t" get
 done
-diff -r "$LC_TMP/p_base/.lake" "$LC_TMP/p_get/.lake" -x '.mathlib-cache-roothash' >/dev/null \
+diff -r "$LC_TMP/p_base1/.lake" "$LC_TMP/p_get1/.lake" -x '.mathlib-cache-roothash' >/dev/null \
   || fail "get's outputs differ from ltar's"
 
 # --- cold get: empty CACHEDIR, empty project --------------------------------------------------
 export MATHLIB_CACHE_GET_URL="$NGINX_URL"
 for t in $(seq 1 "$trials"); do
-  new_project "$LC_TMP/p_cold"; rm -rf "$LC_TMP/cache"
-  "$LEANCACHE" -C "$LC_TMP/p_cold" hash >/dev/null   # keys are not part of either pipeline
-  MATHLIB_CACHE_DIR="$LC_TMP/cache" bench_time get_cold "$LEANCACHE" -C "$LC_TMP/p_cold" get
+  new_project "$LC_TMP/p_cold$t"
+  "$LEANCACHE" -C "$LC_TMP/p_cold$t" hash >/dev/null   # keys are not part of either pipeline
+  bench_time curl curl_once   # the original's download, next to the cold get it compares with
+  MATHLIB_CACHE_DIR="$LC_TMP/cache$t" bench_time get_cold "$LEANCACHE" -C "$LC_TMP/p_cold$t" get
 done
-diff -r "$LC_TMP/p_base/.lake" "$LC_TMP/p_cold/.lake" -x '.mathlib-cache-roothash' >/dev/null \
+diff -r "$LC_TMP/p_base1/.lake" "$LC_TMP/p_cold1/.lake" -x '.mathlib-cache-roothash' >/dev/null \
   || fail "cold get's outputs differ from ltar's"
 
 # --- warm no-op get next to /bin/true ------------------------------------------------------------
-export MATHLIB_CACHE_DIR="$LC_TMP/cache"
-"$LEANCACHE" -C "$LC_TMP/p_cold" get >/dev/null 2>&1
+export MATHLIB_CACHE_DIR="$LC_TMP/cache1"
+"$LEANCACHE" -C "$LC_TMP/p_cold1" get >/dev/null 2>&1
 for i in $(seq 1 20); do
   bench_time true /bin/true
-  bench_time warm "$LEANCACHE" -C "$LC_TMP/p_cold" get
+  bench_time warm "$LEANCACHE" -C "$LC_TMP/p_cold1" get
 done
 rss=$(awk '/VmHWM/{print $2}' "/proc/$(lc_daemon_pid)/status")
 
