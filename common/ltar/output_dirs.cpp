@@ -3,9 +3,7 @@
 #include <sys/stat.h>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/fs/confined_path.h"
-#include "common/fs/fd.h"
 
 namespace leancache::ltar {
 namespace {

@@ -116,3 +116,27 @@ TEST(Zstd, TruncatedAndGarbageFrames) {
 
 }  // namespace
 }  // namespace leancache::ltar
+
+namespace leancache::ltar {
+namespace {
+
+// The per-thread decompression buffer is reused: a large output followed by a small one (and
+// an output that fills the buffer exactly) comes back exact, never with bytes of an earlier call.
+TEST(Zstd, ScratchReuseGivesExactOutputs) {
+  std::string big(3 << 20, 'b');
+  for (size_t i = 0; i < big.size(); i += 4099) big[i] = static_cast<char>(i);
+  auto zb = ZstdCompress(big);
+  auto zs = ZstdCompressWithDictionary("small");
+  ASSERT_TRUE(zb.ok() && zs.ok());
+  for (int round = 0; round < 2; ++round) {
+    auto b = ZstdDecompressToScratch(*zb, false, 64 << 20, "big");
+    ASSERT_TRUE(b.ok()) << b.status();
+    EXPECT_TRUE(*b == big);
+    auto s = ZstdDecompress(*zs, true, 1 << 20, "small");
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_EQ(*s, "small");
+  }
+}
+
+}  // namespace
+}  // namespace leancache::ltar
