@@ -13,8 +13,9 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "common/workspace/cache_dir.h"
+#include "daemon/lakesvc/service_host.h"
 #include "daemon/server/daemon.h"
-#include "daemon/shared/shared_cache.h"
+#include "daemon/multiuser/shared_cache.h"
 #include "daemon/sources/config.h"
 #include "leancache/v1/endpoint.h"
 #include "spdlog/sinks/rotating_file_sink.h"
@@ -144,29 +145,37 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
   app.add_option("--log-file", log_file, "Log file (default: stderr in the foreground, else <state-dir>/leancached.log)");
-  // The shared multi-user cache (daemon/shared/README.md).
+  // The shared multi-user cache (daemon/multiuser/README.md).
   bool system_mode = false;
-  std::string store_dir, trust_config = leancache::shared::kDefaultTrustConfig;
-  std::string shared_socket = EnvOr(env, "LEANCACHE_SHARED_SOCKET", leancache::shared::kDefaultSystemSocket);
+  std::string store_dir, trust_config = leancache::multiuser::kDefaultTrustConfig;
+  std::string shared_socket = EnvOr(env, "LEANCACHE_SHARED_SOCKET", leancache::multiuser::kDefaultSystemSocket);
   app.add_flag("--system", system_mode,
                "Run as the shared system daemon of a multi-user server (socket " +
-                   std::string(leancache::shared::kDefaultSystemSocket) + ", blob RPCs only)");
+                   std::string(leancache::multiuser::kDefaultSystemSocket) + ", blob RPCs only)");
   app.add_option("--store-dir", store_dir, "--system: blob store (default $CACHE_DIRECTORY, else " +
-                                               std::string(leancache::shared::kDefaultStoreDir) + ")");
+                                               std::string(leancache::multiuser::kDefaultStoreDir) + ")");
   app.add_option("--trust-config", trust_config, "--system: readers, trusted writers, quarantine quota")
       ->capture_default_str();
   app.add_option("--shared-socket", shared_socket,
                  "Per-user mode: the system daemon to use before HTTP sources ('off' = none; "
                  "default $LEANCACHE_SHARED_SOCKET)")
       ->capture_default_str();
+  // The loopback cache service for Lake (daemon/lakesvc; README "Loopback cache service for Lake").
+  std::string lake_http, lake_service_dir;
+  app.add_option("--lake-http", lake_http,
+                 "Serve Lake's S3-style cache service on 127.0.0.1:PORT (also config.json lake_service.listen, "
+                 "or the systemd socket leancached-lake.socket)");
+  app.add_option("--lake-service-dir", lake_service_dir,
+                 "Store of the Lake service (default $XDG_CACHE_HOME/leancache/lake-service; --system: "
+                 "<store-dir>/lake-service)");
   app.set_version_flag("--version", std::string("leancached ") + LEANCACHE_VERSION);
   CLI11_PARSE(app, argc, argv);
 
   if (system_mode) {
-    if (app.count("--socket") == 0) socket_path = leancache::shared::kDefaultSystemSocket;
-    if (app.count("--state-dir") == 0) state_dir = EnvOr(env, "STATE_DIRECTORY", leancache::shared::kDefaultStateDir);
+    if (app.count("--socket") == 0) socket_path = leancache::multiuser::kDefaultSystemSocket;
+    if (app.count("--state-dir") == 0) state_dir = EnvOr(env, "STATE_DIRECTORY", leancache::multiuser::kDefaultStateDir);
     if (app.count("--idle-timeout") == 0) idle = "0";
-    if (store_dir.empty()) store_dir = EnvOr(env, "CACHE_DIRECTORY", leancache::shared::kDefaultStoreDir);
+    if (store_dir.empty()) store_dir = EnvOr(env, "CACHE_DIRECTORY", leancache::multiuser::kDefaultStoreDir);
   }
   long idle_seconds = 0;
   if (!ParseDuration(idle, &idle_seconds)) {
@@ -220,6 +229,10 @@ int main(int argc, char** argv) {
   options.shared.trust_config = trust_config;
   if (!system_mode && shared_socket != "off" && shared_socket != socket_path) options.shared.upstream_socket = shared_socket;
   if (auto config = leancache::sources::ConfigFilePath(env); config.ok()) options.config_path = *config;
+  options.lake_http = lake_http;
+  options.lake_service_dir = !lake_service_dir.empty() ? std::filesystem::path(lake_service_dir)
+                             : system_mode           ? std::filesystem::path(store_dir) / "lake-service"
+                                                     : leancache::lakesvc::DefaultServiceDir(env);
   absl::Status status = leancache::server::RunDaemon(options, [&ready_fd] {
     Report(ready_fd, "ok");
     ready_fd = -1;

@@ -15,13 +15,13 @@
 #include "common/keys/archive_name.h"
 #include "common/ltar/archive.h"
 #include "common/ltar/unpacker.h"
-#include "daemon/editor/progress_hub.h"
+#include "daemon/core/progress_hub.h"
 #include "daemon/evict/cache_quota.h"
 #include "daemon/get/downstream_checks.h"
 #include "daemon/get/plan_memo.h"
 #include "daemon/get/unpack_plan.h"
 #include "daemon/get/unpack_pool.h"
-#include "daemon/shared/job_hooks.h"
+#include "daemon/multiuser/job_hooks.h"
 #include "daemon/sources/config.h"
 #include "daemon/sources/get_sources.h"
 #include "daemon/sources/network_session.h"
@@ -116,8 +116,8 @@ void SweepProjectOnce(const std::filesystem::path& project_root) {
 
 }  // namespace
 
-void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& project,
-               const GetFlags& flags, service::EventSink& sink) {
+void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& project,
+               const GetFlags& flags, core::EventSink& sink) {
   const auto started = Clock::now();
   const auto& ws = *project.workspace;
   const auto project_root = project.request.project_root;
@@ -165,21 +165,17 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
   auto job = std::make_shared<JobState>();
   const std::filesystem::path mathlib_dir = ws.mathlib_dir();
   auto* pool = state.unpack_pool;
-  auto unpack_one = [job, &store, &mathlib_dir, project_root](const Item& item) {
+  auto out_dirs = std::make_shared<ltar::OutputDirs>();  // resolved once per directory and job
+  auto unpack_one = [job, &store, &mathlib_dir, project_root, out_dirs](const Item& item) {
     auto archive = (*store)->Path(item.key);
     ltar::UnpackOptions options;
     options.force = true;  // the skip decision was made by the planner
+    options.dirs = out_dirs.get();
     auto base = UnpackBase(*item.entry, project_root, mathlib_dir);
     auto result = ltar::UnpackArchiveFile(archive.string(), {base.string()}, options);
     if (result.ok()) {
       job->unpacked++;
-      uint64_t written = 0;  // [stats] bytes unpacked
-      for (const auto& f : result->written) {
-        std::error_code ec;
-        auto size = std::filesystem::file_size(f, ec);
-        if (!ec) written += size;
-      }
-      job->stats.Add(stats::Counter::kBytesUnpacked, written);
+      job->stats.Add(stats::Counter::kBytesUnpacked, result->bytes_written);  // [stats]
       SweepOutputDirs(*job, result->written);
     } else {
       job->unpack_failed++;
@@ -294,8 +290,8 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
     remaining = missing;
     last_missed.insert(missing.begin(), missing.end());
   } else if (flags.download && !missing.empty()) {
-    if (state.shared != nullptr) {  // the shared system cache before HTTP (daemon/shared/README.md)
-      remaining = shared::TakeShared(*state.shared, **store, remaining, sink, [&](const Item& item) {
+    if (state.shared != nullptr) {  // the shared system cache before HTTP (daemon/multiuser/README.md)
+      remaining = multiuser::TakeShared(*state.shared, **store, remaining, sink, [&](const Item& item) {
         job->downloaded++;
         if (flags.unpack) queue_unpack(item);
       });
@@ -468,7 +464,7 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
       job->download_failed++;
       job->stats.AddError(stats::ClassifyTransferFailure(it->second));
     }
-    if (state.shared != nullptr) shared::OfferDelivered(*state.shared, **store, wanted_from_http, remaining);
+    if (state.shared != nullptr) multiuser::OfferDelivered(*state.shared, **store, wanted_from_http, remaining);
     send_progress("download");
   }
 
