@@ -14,7 +14,7 @@ source "$(dirname "$0")/lib/tinyproxy.sh"
 lc_setup
 # CA and proxy settings of the machine running the tests would change what is tested.
 unset http_proxy https_proxy HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE
-MODULES=${NETWORK_PROXY_TEST_MODULES:-120}
+MODULES=${NETWORK_PROXY_TEST_MODULES:-60}
 src="$LC_TMP/src"
 lc_fixture "$src" "$MODULES" --artifacts
 tinyproxy_start "$LC_TMP/proxy-open"
