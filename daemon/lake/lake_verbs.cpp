@@ -5,6 +5,7 @@
 #include "daemon/lake/lake_maintenance.h"
 #include "daemon/lake/lake_put.h"
 #include "daemon/lake/lake_stage.h"
+#include "daemon/lake/setup_verb.h"
 
 namespace leancache::lake {
 namespace {
@@ -27,6 +28,9 @@ constexpr Verb kVerbs[] = {
     {"services", "services", "list the configured cache services", &RunServices},
     {"gc", "gc [--max-size=SIZE]",
      "evict least recently used Lake artifacts down to the cache size cap (linked ones last)", &RunGc},
+    {"setup", "setup [--write] [--default] [--name=NAME] [--port=PORT]",
+     "print (--write: add to ~/.lake/config.toml) the cache service leancached serves on 127.0.0.1; "
+     "registers LAKE_CACHE_KEY as its write key", &RunSetup},
 };
 
 void PrintHelp(core::EventSink& sink) {
