@@ -28,9 +28,10 @@ std::set<uint64_t> LinkedHashes(const std::filesystem::path& cache_dir) {
   return out;
 }
 
-absl::StatusOr<LakeEvictReport> EvictLakeTo(const service::DaemonState& state, lakestore::LakeBlobStore& store,
+absl::StatusOr<LakeEvictReport> EvictLakeTo(const core::DaemonState& state, lakestore::LakeBlobStore& store,
                                             uint64_t cap) {
   LakeEvictReport report;
+  if (cap == 0) return report;
   absl::StatusOr<index::IndexStats> stats = state.index->Stats();
   if (!stats.ok()) return stats.status();
   report.total_before = report.total_after = stats->blob_bytes;
@@ -61,7 +62,7 @@ absl::StatusOr<LakeEvictReport> EvictLakeTo(const service::DaemonState& state, l
   return report;
 }
 
-absl::Status EnforceLakeCap(const service::DaemonState& state, lakestore::LakeBlobStore& store,
+absl::Status EnforceLakeCap(const core::DaemonState& state, lakestore::LakeBlobStore& store,
                             const std::map<std::string, std::string>& env) {
   absl::StatusOr<uint64_t> cap = sources::EffectiveCacheCap(*state.config, env);
   if (!cap.ok()) return cap.status();

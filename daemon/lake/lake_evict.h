@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/lakestore/lake_blob_store.h"
-#include "daemon/service/daemon_state.h"
+#include "daemon/core/daemon_state.h"
 
 namespace leancache::lake {
 
@@ -31,11 +31,11 @@ std::set<uint64_t> LinkedHashes(const std::filesystem::path& cache_dir);
 
 // Evicts Lake blobs of `store` (whose directory is <cache>/artifacts) until the index's blob
 // bytes are at most `cap` (0 = nothing to do).
-absl::StatusOr<LakeEvictReport> EvictLakeTo(const service::DaemonState& state, lakestore::LakeBlobStore& store,
+absl::StatusOr<LakeEvictReport> EvictLakeTo(const core::DaemonState& state, lakestore::LakeBlobStore& store,
                                             uint64_t cap);
 
 // EvictLakeTo with the request's effective cap. Errors: a bad LEANCACHE_MAX_CACHE_SIZE, index errors.
-absl::Status EnforceLakeCap(const service::DaemonState& state, lakestore::LakeBlobStore& store,
+absl::Status EnforceLakeCap(const core::DaemonState& state, lakestore::LakeBlobStore& store,
                             const std::map<std::string, std::string>& env);
 
 }  // namespace leancache::lake

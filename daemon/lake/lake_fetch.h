@@ -14,7 +14,7 @@
 #include "common/lake/remote_urls.h"
 #include "daemon/lake/lake_context.h"
 #include "daemon/lakestore/lake_blob_store.h"
-#include "daemon/service/daemon_state.h"
+#include "daemon/core/daemon_state.h"
 
 namespace leancache::lake {
 
@@ -37,7 +37,7 @@ struct FetchOptions {
 std::string ArtifactUrl(const Service& service, const RemoteScope& scope, uint64_t hash);
 
 // Fetches every artifact of `wanted` missing from `store`.
-FetchReport FetchArtifacts(const service::DaemonState& state, lakestore::LakeBlobStore& store,
+FetchReport FetchArtifacts(const core::DaemonState& state, lakestore::LakeBlobStore& store,
                            const Service& service, const RemoteScope& scope,
                            const std::vector<ArtifactName>& wanted, const FetchOptions& options);
 

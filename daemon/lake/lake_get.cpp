@@ -33,7 +33,7 @@ struct Lookup {
 };
 
 // GETs one revision mapping; a 200 body is ASCII-trimmed and kept in revisions/<scope>/<rev>.jsonl.
-Lookup DownloadRevision(const service::DaemonState& state, const Service& service, const RemoteScope& scope,
+Lookup DownloadRevision(const core::DaemonState& state, const Service& service, const RemoteScope& scope,
                         const std::filesystem::path& local_file, const std::string& rev) {
   transfer::GetRequest get;
   get.url = service.reservoir ? ReservoirOutputsUrl(service.api, scope, rev)
@@ -70,8 +70,8 @@ struct Walk {
 };
 
 // The revision walk. Errors end the command; nullopt with `*error` empty never happens.
-absl::StatusOr<Walk> FindMapping(const service::DaemonState& state, const VerbStart& v, const Service& service,
-                                 const RemoteScope& scope, const PackageTarget& pkg, service::EventSink& sink) {
+absl::StatusOr<Walk> FindMapping(const core::DaemonState& state, const VerbStart& v, const Service& service,
+                                 const RemoteScope& scope, const PackageTarget& pkg, core::EventSink& sink) {
   std::vector<std::string> revs;
   size_t max_revs = 100;
   if (auto rev = v.args.Value("rev")) {
@@ -110,8 +110,8 @@ absl::StatusOr<Walk> FindMapping(const service::DaemonState& state, const VerbSt
 }
 
 // Downloads the artifacts of `map`; returns the exit code.
-int DownloadAll(const service::DaemonState& state, const VerbStart& v, const Service& service, const RemoteScope& scope,
-                const MappingFile& map, service::EventSink& sink) {
+int DownloadAll(const core::DaemonState& state, const VerbStart& v, const Service& service, const RemoteScope& scope,
+                const MappingFile& map, core::EventSink& sink) {
   absl::StatusOr<std::unique_ptr<lakestore::LakeBlobStore>> store =
       lakestore::LakeBlobStore::Open(ArtifactsDir(v.ctx.cache_dir), state.index);
   if (!store.ok()) {
@@ -150,7 +150,7 @@ int DownloadAll(const service::DaemonState& state, const VerbStart& v, const Ser
 
 // Mapping lines refused while reading (bad JSON, unsafe artifact names): the rest was used, but
 // the command fails (exit 1) so they are not overlooked.
-int RefusedLines(const MappingFile& map, service::EventSink& sink) {
+int RefusedLines(const MappingFile& map, core::EventSink& sink) {
   if (map.skipped == 0) return 0;
   sink.Err(absl::StrCat("error: ", map.skipped, " mapping line(s) refused (see the warnings above)"));
   return 1;
@@ -158,7 +158,7 @@ int RefusedLines(const MappingFile& map, service::EventSink& sink) {
 
 }  // namespace
 
-void RunGet(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink) {
+void RunGet(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, kGetFlags, 0, 1, sink);
   if (!v) return;
   if (v->args.Has("no-overwrite")) return Fail(sink, "`--no-overwrite` is not supported by `cache get`");
@@ -174,10 +174,7 @@ void RunGet(const service::DaemonState& state, const v1::CommandRequest& request
   MappingFile map;
   if (!v->args.positional.empty()) {
     if (v->args.Has("rev")) sink.Err("warning: `--rev` is ignored when a mappings file is given");
-    std::filesystem::path file = v->ctx.Resolve(v->args.positional[0]);
-    absl::StatusOr<std::string> text = fs::ReadFile(file.string());
-    if (!text.ok()) return Fail(sink, text.status().message());
-    absl::StatusOr<MappingFile> parsed = ParseMappingFile(*text, file.string(), /*strict=*/true);
+    absl::StatusOr<MappingFile> parsed = LoadMappingsStrict(v->ctx.Resolve(v->args.positional[0]), sink);
     if (!parsed.ok()) return Fail(sink, parsed.status().message());
     map = *std::move(parsed);
   } else {
@@ -186,9 +183,9 @@ void RunGet(const service::DaemonState& state, const v1::CommandRequest& request
     absl::StatusOr<MappingFile> parsed = ParseMappingFile(walk->mapping, walk->origin, /*strict=*/false);
     if (!parsed.ok()) return Fail(sink, parsed.status().message());
     map = *std::move(parsed);
+    for (const auto& w : map.warnings) sink.Err(absl::StrCat("warning: ", w));
     sink.Out(absl::StrCat(pkg->info.name, ": found outputs for revision ", walk->rev));
   }
-  for (const auto& w : map.warnings) sink.Err(absl::StrCat("warning: ", w));
   OutputsOrigin origin{service->name, (*scope)->repo ? "repo" : "scope", (*scope)->value};
   absl::StatusOr<size_t> written = WriteOutputs(v->ctx.cache_dir, pkg->info.name, map, origin, /*overwrite=*/true);
   if (!written.ok()) return Fail(sink, written.status().message());

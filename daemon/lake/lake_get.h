@@ -9,12 +9,12 @@
 // ends with "<scope>: failed to download some artifacts" and exit 1.
 #pragma once
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::lake {
 
-void RunGet(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink);
+void RunGet(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
 
 }  // namespace leancache::lake

@@ -14,7 +14,7 @@
 
 namespace leancache::lake {
 
-void RunClean(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink) {
+void RunClean(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, {}, 0, 0, sink);
   if (!v) return;
   std::error_code ec;
@@ -39,14 +39,14 @@ void RunClean(const service::DaemonState& state, const v1::CommandRequest& reque
   sink.Done(0);
 }
 
-void RunServices(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink) {
+void RunServices(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, {}, 0, 0, sink);
   if (!v) return;
   for (const auto& s : v->ctx.config.services) sink.Out(s.name);
   sink.Done(0);
 }
 
-void RunGc(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink) {
+void RunGc(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
   static constexpr FlagSpec kFlags[] = {{"max-size", true}};
   auto v = StartVerb(request, kFlags, 0, 0, sink);
   if (!v) return;

@@ -4,14 +4,14 @@
 // Lake artifacts down to the cap, linked ones last; see lake_evict.h).
 #pragma once
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::lake {
 
-void RunClean(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink);
-void RunServices(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink);
-void RunGc(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink);
+void RunClean(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
+void RunServices(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
+void RunGc(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
 
 }  // namespace leancache::lake

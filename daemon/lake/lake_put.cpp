@@ -47,9 +47,9 @@ absl::StatusOr<std::vector<UploadFile>> PlanUploads(const MappingFile& map, cons
 }
 
 // Uploads the artifacts, then the mapping file; finishes the sink.
-void Upload(const service::DaemonState& state, const Service& service, const RemoteScope& scope,
+void Upload(const core::DaemonState& state, const Service& service, const RemoteScope& scope,
             const std::filesystem::path& mapping_file, const MappingFile& map, const Locate& locate,
-            const std::string& rev, service::EventSink& sink) {
+            const std::string& rev, core::EventSink& sink) {
   absl::StatusOr<std::vector<UploadFile>> files = PlanUploads(map, locate, service, scope);
   if (!files.ok()) return Fail(sink, files.status().message());
   absl::StatusOr<transfer::Auth> auth = LakeKeyAuth(service.key);
@@ -68,20 +68,10 @@ void Upload(const service::DaemonState& state, const Service& service, const Rem
   sink.Done(0);
 }
 
-// Reads and strictly checks a mapping file.
-absl::StatusOr<MappingFile> LoadStrict(const std::filesystem::path& file, service::EventSink& sink) {
-  absl::StatusOr<std::string> text = fs::ReadFile(file.string());
-  if (!text.ok()) return text.status();
-  absl::StatusOr<MappingFile> map = ParseMappingFile(*text, file.string(), /*strict=*/true);
-  if (map.ok()) {
-    for (const auto& w : map->warnings) sink.Err(absl::StrCat("warning: ", w));
-  }
-  return map;
-}
 
 }  // namespace
 
-void RunPut(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink) {
+void RunPut(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, kPutFlags, 1, 1, sink);
   if (!v) return;
   if (v->args.Has("rev")) {
@@ -95,7 +85,7 @@ void RunPut(const service::DaemonState& state, const v1::CommandRequest& request
   absl::StatusOr<std::optional<RemoteScope>> scope = SelectScope(v->ctx, v->args, pkg->info, true, false);
   if (!scope.ok()) return Fail(sink, scope.status().message());
   std::filesystem::path file = v->ctx.Resolve(v->args.positional[0]);
-  absl::StatusOr<MappingFile> map = LoadStrict(file, sink);
+  absl::StatusOr<MappingFile> map = LoadMappingsStrict(file, sink);
   if (!map.ok()) return Fail(sink, map.status().message());
   absl::StatusOr<std::vector<std::string>> head = HeadRevisions(pkg->dir, 1);
   if (!head.ok() || head->empty()) return Fail(sink, head.ok() ? "no git revision" : head.status().message());
@@ -108,7 +98,7 @@ void RunPut(const service::DaemonState& state, const v1::CommandRequest& request
          head->front(), sink);
 }
 
-void RunPutStaged(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink) {
+void RunPutStaged(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, kPutFlags, 1, 1, sink);
   if (!v) return;
   if (v->args.Has("package")) return Fail(sink, "`--package` does nothing for `cache put-staged`");
@@ -121,7 +111,7 @@ void RunPutStaged(const service::DaemonState& state, const v1::CommandRequest& r
   std::filesystem::path dir = v->ctx.Resolve(v->args.positional[0]);
   absl::StatusOr<StagingListing> listing = ListStagingDir(dir);
   if (!listing.ok()) return Fail(sink, listing.status().message());
-  absl::StatusOr<MappingFile> map = LoadStrict(listing->mappings, sink);
+  absl::StatusOr<MappingFile> map = LoadMappingsStrict(listing->mappings, sink);
   if (!map.ok()) return Fail(sink, map.status().message());
   Upload(state, *service, **scope, listing->mappings, *map, [&](const ArtifactName& a) { return dir / a.FileName(); },
          *rev, sink);

@@ -8,13 +8,13 @@
 // artifact's bytes are checked against its name before anything is uploaded.
 #pragma once
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::lake {
 
-void RunPut(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink);
-void RunPutStaged(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink);
+void RunPut(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
+void RunPutStaged(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
 
 }  // namespace leancache::lake

@@ -12,14 +12,14 @@
 // number before anything is written. Every file is written under a temp name and renamed.
 #pragma once
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::lake {
 
-void RunStage(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink);
-void RunUnstage(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink);
-void RunAdd(const service::DaemonState& state, const v1::CommandRequest& request, service::EventSink& sink);
+void RunStage(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
+void RunUnstage(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
+void RunAdd(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
 
 }  // namespace leancache::lake

@@ -4,12 +4,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/fs/fd.h"
 #include "daemon/lake/lake_verbs.h"
 
 namespace leancache::lake {
 
 std::optional<VerbStart> StartVerb(const v1::CommandRequest& request, absl::Span<const FlagSpec> flags,
-                                   size_t min_positional, size_t max_positional, service::EventSink& sink) {
+                                   size_t min_positional, size_t max_positional, core::EventSink& sink) {
   const auto& all = request.invocation().args();
   std::vector<std::string> rest(all.begin() + (all.empty() ? 0 : 1), all.end());
   absl::StatusOr<LakeArgs> args = ParseLakeArgs(rest, flags);
@@ -32,6 +33,18 @@ std::optional<VerbStart> StartVerb(const v1::CommandRequest& request, absl::Span
     return std::nullopt;
   }
   return VerbStart{*std::move(ctx), *std::move(args)};
+}
+
+absl::StatusOr<MappingFile> LoadMappingsStrict(const std::filesystem::path& file, core::EventSink& sink,
+                                               std::string* text) {
+  absl::StatusOr<std::string> t = fs::ReadFile(file.string());
+  if (!t.ok()) return t.status();
+  absl::StatusOr<MappingFile> map = ParseMappingFile(*t, file.string(), /*strict=*/true);
+  if (map.ok()) {
+    for (const auto& w : map->warnings) sink.Err(absl::StrCat("warning: ", w));
+  }
+  if (text != nullptr) *text = *std::move(t);
+  return map;
 }
 
 }  // namespace leancache::lake

@@ -33,7 +33,7 @@ constexpr Verb kVerbs[] = {
      "registers LAKE_CACHE_KEY as its write key", &RunSetup},
 };
 
-void PrintHelp(service::EventSink& sink) {
+void PrintHelp(core::EventSink& sink) {
   sink.Out("Usage: leancache lake VERB [ARGS]   (Lake's `lake cache VERB`, served by leancached)");
   sink.Out("");
   for (const auto& v : kVerbs) {
@@ -46,13 +46,12 @@ void PrintHelp(service::EventSink& sink) {
 
 absl::Span<const Verb> LakeVerbs() { return kVerbs; }
 
-void Fail(service::EventSink& sink, absl::string_view message) {
-  sink.Err(absl::StrCat("error: ", message));
-  sink.Done(1);
+void Fail(core::EventSink& sink, absl::string_view message) {
+  sink.Fail(absl::UnknownError(message), "error: ");
 }
 
-void RunLake(const service::DaemonState& state, const v1::CommandRequest& request,
-             service::EventSink& sink) {
+void RunLake(const core::DaemonState& state, const v1::CommandRequest& request,
+             core::EventSink& sink) {
   const auto& args = request.invocation().args();
   if (args.empty() || args[0] == "help" || args[0] == "--help") {
     PrintHelp(sink);

@@ -8,14 +8,14 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::lake {
 
-using VerbFn = void (*)(const service::DaemonState& state, const v1::CommandRequest& request,
-                        service::EventSink& sink);
+using VerbFn = void (*)(const core::DaemonState& state, const v1::CommandRequest& request,
+                        core::EventSink& sink);
 
 struct Verb {
   std::string_view name;
@@ -29,10 +29,10 @@ absl::Span<const Verb> LakeVerbs();
 
 // The RPC entry point: dispatches on args[0]; no verb or `help` prints the table (exit 0), an
 // unknown verb is "error: unknown command 'X'" (exit 1).
-void RunLake(const service::DaemonState& state, const v1::CommandRequest& request,
-             service::EventSink& sink);
+void RunLake(const core::DaemonState& state, const v1::CommandRequest& request,
+             core::EventSink& sink);
 
 // Reports `message` as "error: <message>" and ends the stream with exit code 1.
-void Fail(service::EventSink& sink, absl::string_view message);
+void Fail(core::EventSink& sink, absl::string_view message);
 
 }  // namespace leancache::lake
