@@ -114,6 +114,10 @@ Environment:
                            else /tmp/leancache-$UID/leancached.sock)
   LEANCACHE_NO_AUTOSTART=1 never start leancached automatically
   MATHLIB_CACHE_DIR        archive directory (default $XDG_CACHE_HOME/mathlib, ~/.cache/mathlib)
+  LEANCACHE_OFFLINE=1      as --offline: get unpacks what is cached, lists what is missing,
+                           never touches the network
+  http_proxy, https_proxy, ALL_PROXY, no_proxy, SSL_CERT_FILE, SSL_CERT_DIR, CURL_CA_BUNDLE
+                           proxies and CAs for downloads, as with curl (sent with each request)
 )";
 }
 

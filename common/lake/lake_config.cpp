@@ -1,8 +1,8 @@
 #include "common/lake/lake_config.h"
 
-#include <toml++/toml.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/lake/toml_text.h"
 #include "absl/strings/str_join.h"
 #include "common/fs/fd.h"
 
@@ -58,13 +58,9 @@ std::filesystem::path LakeConfigPath(const std::map<std::string, std::string>& e
 }
 
 absl::StatusOr<LakeConfig> ParseLakeConfig(std::string_view text, std::string_view origin) {
-  toml::table root;
-  try {
-    root = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(std::string(origin), ":", e.source().begin.line, ":",
-                                                   e.source().begin.column, ": ", std::string(e.description())));
-  }
+  absl::StatusOr<toml::table> parsed = ParseTomlText(text, origin);
+  if (!parsed.ok()) return parsed.status();
+  toml::table& root = *parsed;
   LakeConfig config;
   const toml::node_view<const toml::node> cache = std::as_const(root)["cache"];
   config.default_service = Str(cache["defaultService"]);

@@ -1,22 +1,18 @@
 #include "common/lake/package_info.h"
 
-#include <toml++/toml.h>
 
 #include <regex>
 
 #include "absl/strings/str_cat.h"
+#include "common/lake/toml_text.h"
 #include "common/fs/fd.h"
 
 namespace leancache::lake {
 
 absl::StatusOr<PackageInfo> ParseLakefileToml(std::string_view text, std::string_view origin) {
-  toml::table root;
-  try {
-    root = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(std::string(origin), ":", e.source().begin.line, ":",
-                                                   e.source().begin.column, ": ", std::string(e.description())));
-  }
+  absl::StatusOr<toml::table> parsed = ParseTomlText(text, origin);
+  if (!parsed.ok()) return parsed.status();
+  toml::table& root = *parsed;
   PackageInfo info;
   info.name = root["name"].value_or(std::string());
   if (info.name.empty()) return absl::InvalidArgumentError(absl::StrCat(std::string(origin), ": no package `name`"));

@@ -31,6 +31,7 @@ std::set<uint64_t> LinkedHashes(const std::filesystem::path& cache_dir) {
 absl::StatusOr<LakeEvictReport> EvictLakeTo(const core::DaemonState& state, lakestore::LakeBlobStore& store,
                                             uint64_t cap) {
   LakeEvictReport report;
+  if (cap == 0) return report;
   absl::StatusOr<index::IndexStats> stats = state.index->Stats();
   if (!stats.ok()) return stats.status();
   report.total_before = report.total_after = stats->blob_bytes;

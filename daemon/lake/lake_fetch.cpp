@@ -3,6 +3,8 @@
 #include <chrono>
 #include <future>
 #include <map>
+#include <memory>
+#include <mutex>
 
 #include "absl/strings/str_cat.h"
 #include "common/hash/lean_hash.h"
@@ -27,17 +29,20 @@ std::string Label(uint64_t hash, const std::string& ext) { return absl::StrCat(h
 
 // Groups `wanted` by hash, dropping extensions already present (unless forced).
 std::vector<Wanted> MissingByHash(lakestore::LakeBlobStore& store, const std::vector<ArtifactName>& wanted,
-                                  bool force, FetchReport* report) {
+                                  bool force, const std::string& user, FetchReport* report) {
   std::map<uint64_t, Wanted> by_hash;
+  std::vector<uint64_t> present;
   for (const auto& a : wanted) {
     Wanted& w = by_hash[a.hash];
     w.hash = a.hash;
     if (!force && store.Find(a.hash, a.ext).ok()) {
       report->present++;
+      present.push_back(a.hash);
       continue;
     }
     w.missing_exts.push_back(a.ext);
   }
+  (void)store.Touch(present, user);  // LRU: last access now (best effort; a failure only ages them)
   std::vector<Wanted> out;
   for (auto& [h, w] : by_hash) {
     if (!w.missing_exts.empty()) out.push_back(std::move(w));
@@ -85,7 +90,14 @@ FetchReport FetchArtifacts(const core::DaemonState& state, lakestore::LakeBlobSt
                            const Service& service, const RemoteScope& scope,
                            const std::vector<ArtifactName>& wanted, const FetchOptions& options) {
   FetchReport report;
-  std::vector<Wanted> missing = MissingByHash(store, wanted, options.force, &report);
+  std::vector<Wanted> missing = MissingByHash(store, wanted, options.force, options.user, &report);
+  // Arrivals are adopted without per-blob directory fsync and index write; they are recorded
+  // together (one transaction, one directory fsync) once every flight has landed.
+  struct Landed {
+    std::mutex mu;
+    std::vector<lakestore::LakeBlobInfo> infos;
+  };
+  auto landed = std::make_shared<Landed>();
   std::vector<Flight> flights;
   flights.reserve(missing.size());
   for (auto& w : missing) {
@@ -102,14 +114,17 @@ FetchReport FetchArtifacts(const core::DaemonState& state, lakestore::LakeBlobSt
     const uint64_t hash = w.hash;
     const std::string ext = w.missing_exts[0], user = options.user, origin = transfer::RedactUrl(request.url);
     lakestore::LakeBlobStore* target = &store;
-    auto finish = [target, hash, ext, user, origin, temp_owner](transfer::Result r) {
+    auto finish = [target, hash, ext, temp_owner, landed](transfer::Result r) {
       if (r.verdict != transfer::Verdict::kDelivered) return r;
       std::filesystem::path path = temp_owner->path();
       temp_owner->Release();  // Adopt consumes the file in every case
-      auto adopted = target->Adopt(hash, ext, path, user, origin);
+      auto adopted = target->AdoptDeferred(hash, ext, path);
       if (!adopted.ok()) {
         r.verdict = transfer::Verdict::kFailed;
         r.error = absl::StrCat("downloaded artifact rejected: ", adopted.status().message());
+      } else {
+        std::lock_guard<std::mutex> lock(landed->mu);
+        landed->infos.push_back(*adopted);
       }
       return r;
     };
@@ -144,6 +159,10 @@ FetchReport FetchArtifacts(const core::DaemonState& state, lakestore::LakeBlobSt
                           : (r.error.empty() ? transfer::VerdictName(r.verdict) : r.error);
     report.errors.push_back(absl::StrCat(label, ": ", why, " (", f.url, ")"));
   }
+  std::lock_guard<std::mutex> lock(landed->mu);
+  absl::Status synced = store.SyncDir();
+  if (synced.ok()) synced = store.RecordAll(landed->infos, options.user, transfer::RedactUrl(service.reservoir ? service.api : service.artifact_endpoint));
+  if (!synced.ok()) report.errors.push_back(absl::StrCat("recording the downloads: ", synced.message()));
   if (options.progress) options.progress(report, wanted.size());
   return report;
 }

@@ -174,10 +174,7 @@ void RunGet(const core::DaemonState& state, const v1::CommandRequest& request, c
   MappingFile map;
   if (!v->args.positional.empty()) {
     if (v->args.Has("rev")) sink.Err("warning: `--rev` is ignored when a mappings file is given");
-    std::filesystem::path file = v->ctx.Resolve(v->args.positional[0]);
-    absl::StatusOr<std::string> text = fs::ReadFile(file.string());
-    if (!text.ok()) return Fail(sink, text.status().message());
-    absl::StatusOr<MappingFile> parsed = ParseMappingFile(*text, file.string(), /*strict=*/true);
+    absl::StatusOr<MappingFile> parsed = LoadMappingsStrict(v->ctx.Resolve(v->args.positional[0]), sink);
     if (!parsed.ok()) return Fail(sink, parsed.status().message());
     map = *std::move(parsed);
   } else {
@@ -186,9 +183,9 @@ void RunGet(const core::DaemonState& state, const v1::CommandRequest& request, c
     absl::StatusOr<MappingFile> parsed = ParseMappingFile(walk->mapping, walk->origin, /*strict=*/false);
     if (!parsed.ok()) return Fail(sink, parsed.status().message());
     map = *std::move(parsed);
+    for (const auto& w : map.warnings) sink.Err(absl::StrCat("warning: ", w));
     sink.Out(absl::StrCat(pkg->info.name, ": found outputs for revision ", walk->rev));
   }
-  for (const auto& w : map.warnings) sink.Err(absl::StrCat("warning: ", w));
   OutputsOrigin origin{service->name, (*scope)->repo ? "repo" : "scope", (*scope)->value};
   absl::StatusOr<size_t> written = WriteOutputs(v->ctx.cache_dir, pkg->info.name, map, origin, /*overwrite=*/true);
   if (!written.ok()) return Fail(sink, written.status().message());

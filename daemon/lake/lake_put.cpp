@@ -68,16 +68,6 @@ void Upload(const core::DaemonState& state, const Service& service, const Remote
   sink.Done(0);
 }
 
-// Reads and strictly checks a mapping file.
-absl::StatusOr<MappingFile> LoadStrict(const std::filesystem::path& file, core::EventSink& sink) {
-  absl::StatusOr<std::string> text = fs::ReadFile(file.string());
-  if (!text.ok()) return text.status();
-  absl::StatusOr<MappingFile> map = ParseMappingFile(*text, file.string(), /*strict=*/true);
-  if (map.ok()) {
-    for (const auto& w : map->warnings) sink.Err(absl::StrCat("warning: ", w));
-  }
-  return map;
-}
 
 }  // namespace
 
@@ -95,7 +85,7 @@ void RunPut(const core::DaemonState& state, const v1::CommandRequest& request, c
   absl::StatusOr<std::optional<RemoteScope>> scope = SelectScope(v->ctx, v->args, pkg->info, true, false);
   if (!scope.ok()) return Fail(sink, scope.status().message());
   std::filesystem::path file = v->ctx.Resolve(v->args.positional[0]);
-  absl::StatusOr<MappingFile> map = LoadStrict(file, sink);
+  absl::StatusOr<MappingFile> map = LoadMappingsStrict(file, sink);
   if (!map.ok()) return Fail(sink, map.status().message());
   absl::StatusOr<std::vector<std::string>> head = HeadRevisions(pkg->dir, 1);
   if (!head.ok() || head->empty()) return Fail(sink, head.ok() ? "no git revision" : head.status().message());
@@ -121,7 +111,7 @@ void RunPutStaged(const core::DaemonState& state, const v1::CommandRequest& requ
   std::filesystem::path dir = v->ctx.Resolve(v->args.positional[0]);
   absl::StatusOr<StagingListing> listing = ListStagingDir(dir);
   if (!listing.ok()) return Fail(sink, listing.status().message());
-  absl::StatusOr<MappingFile> map = LoadStrict(listing->mappings, sink);
+  absl::StatusOr<MappingFile> map = LoadMappingsStrict(listing->mappings, sink);
   if (!map.ok()) return Fail(sink, map.status().message());
   Upload(state, *service, **scope, listing->mappings, *map, [&](const ArtifactName& a) { return dir / a.FileName(); },
          *rev, sink);

@@ -18,17 +18,6 @@ constexpr FlagSpec kAddFlags[] = {{"service", true}, {"scope", true},        {"r
                                   {"package", true}, {"no-overwrite", false}, {"platform", true},
                                   {"toolchain", true}};
 
-absl::StatusOr<MappingFile> ReadMappings(const std::filesystem::path& file, std::string* text,
-                                         core::EventSink& sink) {
-  absl::StatusOr<std::string> t = fs::ReadFile(file.string());
-  if (!t.ok()) return t.status();
-  *text = *std::move(t);
-  absl::StatusOr<MappingFile> map = ParseMappingFile(*text, file.string(), /*strict=*/true);
-  if (map.ok()) {
-    for (const auto& w : map->warnings) sink.Err(absl::StrCat("warning: ", w));
-  }
-  return map;
-}
 
 }  // namespace
 
@@ -38,7 +27,7 @@ void RunStage(const core::DaemonState& state, const v1::CommandRequest& request,
   std::filesystem::path file = v->ctx.Resolve(v->args.positional[0]);
   std::filesystem::path dir = v->ctx.Resolve(v->args.positional[1]);
   std::string text;
-  absl::StatusOr<MappingFile> map = ReadMappings(file, &text, sink);
+  absl::StatusOr<MappingFile> map = LoadMappingsStrict(file, sink, &text);
   if (!map.ok()) return Fail(sink, map.status().message());
   const std::filesystem::path artifacts = ArtifactsDir(v->ctx.cache_dir);
   std::vector<ArtifactName> names = AllArtifacts(*map);
@@ -74,7 +63,7 @@ void RunUnstage(const core::DaemonState& state, const v1::CommandRequest& reques
   absl::StatusOr<StagingListing> listing = ListStagingDir(dir);
   if (!listing.ok()) return Fail(sink, listing.status().message());
   std::string text;
-  absl::StatusOr<MappingFile> map = ReadMappings(listing->mappings, &text, sink);
+  absl::StatusOr<MappingFile> map = LoadMappingsStrict(listing->mappings, sink, &text);
   if (!map.ok()) return Fail(sink, map.status().message());
   absl::StatusOr<PackageInfo> pkg = ReadPackageInfo(v->ctx.root);
   if (!pkg.ok()) return Fail(sink, pkg.status().message());
@@ -111,7 +100,7 @@ void RunAdd(const core::DaemonState& state, const v1::CommandRequest& request, c
   absl::StatusOr<PackageTarget> pkg = SelectPackage(v->ctx, v->args);
   if (!pkg.ok()) return Fail(sink, pkg.status().message());
   std::string text;
-  absl::StatusOr<MappingFile> map = ReadMappings(v->ctx.Resolve(v->args.positional[0]), &text, sink);
+  absl::StatusOr<MappingFile> map = LoadMappingsStrict(v->ctx.Resolve(v->args.positional[0]), sink, &text);
   if (!map.ok()) return Fail(sink, map.status().message());
   OutputsOrigin origin;
   if (auto name = v->args.Value("service")) {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/fs/fd.h"
 #include "daemon/lake/lake_verbs.h"
 
 namespace leancache::lake {
@@ -32,6 +33,18 @@ std::optional<VerbStart> StartVerb(const v1::CommandRequest& request, absl::Span
     return std::nullopt;
   }
   return VerbStart{*std::move(ctx), *std::move(args)};
+}
+
+absl::StatusOr<MappingFile> LoadMappingsStrict(const std::filesystem::path& file, core::EventSink& sink,
+                                               std::string* text) {
+  absl::StatusOr<std::string> t = fs::ReadFile(file.string());
+  if (!t.ok()) return t.status();
+  absl::StatusOr<MappingFile> map = ParseMappingFile(*t, file.string(), /*strict=*/true);
+  if (map.ok()) {
+    for (const auto& w : map->warnings) sink.Err(absl::StrCat("warning: ", w));
+  }
+  if (text != nullptr) *text = *std::move(t);
+  return map;
 }
 
 }  // namespace leancache::lake

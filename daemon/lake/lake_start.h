@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "absl/types/span.h"
+#include "common/lake/mapping_file.h"
 #include "daemon/lake/lake_args.h"
 #include "daemon/lake/lake_context.h"
 #include "daemon/core/event_sink.h"
@@ -21,5 +22,10 @@ struct VerbStart {
 // "missing argument" otherwise, as Lake says).
 std::optional<VerbStart> StartVerb(const v1::CommandRequest& request, absl::Span<const FlagSpec> flags,
                                    size_t min_positional, size_t max_positional, core::EventSink& sink);
+
+// Reads a mapping file we publish or import, strictly (mapping_file.h): its warnings go to the
+// sink as "warning: ..."; `text` (optional) receives the file's bytes. Errors name the file/line.
+absl::StatusOr<MappingFile> LoadMappingsStrict(const std::filesystem::path& file, core::EventSink& sink,
+                                               std::string* text = nullptr);
 
 }  // namespace leancache::lake

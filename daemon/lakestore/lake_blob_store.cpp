@@ -129,6 +129,46 @@ absl::StatusOr<LakeBlobInfo> LakeBlobStore::Record(uint64_t lake_hash, const std
 absl::StatusOr<LakeBlobInfo> LakeBlobStore::Adopt(uint64_t lake_hash, std::string_view ext,
                                                   const std::filesystem::path& temp_path,
                                                   std::string_view user, std::string_view origin) {
+  return AdoptImpl(lake_hash, ext, temp_path, user, origin, /*deferred=*/false);
+}
+
+absl::StatusOr<LakeBlobInfo> LakeBlobStore::AdoptDeferred(uint64_t lake_hash, std::string_view ext,
+                                                          const std::filesystem::path& temp_path) {
+  return AdoptImpl(lake_hash, ext, temp_path, "", "", /*deferred=*/true);
+}
+
+absl::Status LakeBlobStore::SyncDir() { return FsyncDir(dir_); }
+
+absl::Status LakeBlobStore::RecordAll(const std::vector<LakeBlobInfo>& blobs, std::string_view user,
+                                      std::string_view origin) {
+  if (blobs.empty()) return absl::OkStatus();
+  const int64_t now = NowMs();
+  std::vector<std::pair<uint64_t, index::BlobRecord>> out;
+  for (const auto& b : blobs) {
+    absl::StatusOr<std::optional<index::BlobRecord>> old = index_->GetBlob(dir_key_, b.lake_hash);
+    if (!old.ok()) return old.status();
+    index::BlobRecord rec = old->value_or(index::BlobRecord());
+    index::Sha256 sha{};
+    for (size_t i = 0; i < sha.size() && 2 * i + 1 < b.sha256_hex.size(); ++i) {
+      sha[i] = static_cast<uint8_t>(std::stoi(b.sha256_hex.substr(2 * i, 2), nullptr, 16));
+    }
+    if (rec.sha256 != sha || rec.size != b.size) {
+      rec.size = b.size;
+      rec.sha256 = sha;
+      rec.origin = std::string(origin);
+      rec.added_ms = now;
+    }
+    rec.last_access_ms = now;
+    if (!user.empty()) rec.users.insert(std::string(user));
+    out.emplace_back(b.lake_hash, std::move(rec));
+  }
+  return index_->PutBlobs(dir_key_, out);
+}
+
+absl::StatusOr<LakeBlobInfo> LakeBlobStore::AdoptImpl(uint64_t lake_hash, std::string_view ext,
+                                                      const std::filesystem::path& temp_path,
+                                                      std::string_view user, std::string_view origin,
+                                                      bool deferred) {
   LakeTempFile owned(temp_path);  // consumed in every case
   const std::string temp = temp_path.string();
   fs::Fd fd(::open(temp.c_str(), O_RDONLY | O_CLOEXEC));
@@ -147,6 +187,7 @@ absl::StatusOr<LakeBlobInfo> LakeBlobStore::Adopt(uint64_t lake_hash, std::strin
     if (existing.valid()) {
       absl::StatusOr<Verified> ev = HashOpenFile(existing.get(), final_path.string());
       if (ev.ok() && ev->digest.sha256 == v->digest.sha256) {  // an equal blob is present
+        if (deferred) return LakeBlobInfo{lake_hash, v->digest.size, store::Sha256Hex(v->digest.sha256), final_path};
         return Record(lake_hash, final_path, v->digest.size, v->digest.sha256, user, origin);
       }
     }
@@ -158,6 +199,7 @@ absl::StatusOr<LakeBlobInfo> LakeBlobStore::Adopt(uint64_t lake_hash, std::strin
     return fs::ErrnoError(errno, absl::StrCat("rename ", temp, " to ", final_path.string()));
   }
   owned.Release();
+  if (deferred) return LakeBlobInfo{lake_hash, v->digest.size, store::Sha256Hex(v->digest.sha256), final_path};
   if (absl::Status s = FsyncDir(dir_); !s.ok()) return s;
   return Record(lake_hash, final_path, v->digest.size, v->digest.sha256, user, origin);
 }

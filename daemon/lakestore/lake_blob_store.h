@@ -83,6 +83,17 @@ class LakeBlobStore {
                                      const std::filesystem::path& temp_path, std::string_view user,
                                      std::string_view origin = "");
 
+  // For bulk arrivals (a get of thousands of small artifacts): Adopt without the per-blob
+  // directory fsync and index write. The caller must later call SyncDir() and RecordAll() with
+  // the returned infos (until then the blobs are present but unrecorded; Find records such a
+  // file on the spot after verifying it, so a crash in between loses nothing).
+  absl::StatusOr<LakeBlobInfo> AdoptDeferred(uint64_t lake_hash, std::string_view ext,
+                                             const std::filesystem::path& temp_path);
+  // Records many adopted blobs in one index transaction (user added, origin set on new records).
+  absl::Status RecordAll(const std::vector<LakeBlobInfo>& blobs, std::string_view user, std::string_view origin);
+  // fsyncs the store's directory (makes deferred renames durable).
+  absl::Status SyncDir();
+
   // A present blob (size re-checked against the record), else NotFound. A file without a record
   // (Lake wrote it itself) is verified and recorded on the spot; one whose bytes do not match
   // its name is DataLoss (and left alone). Size mismatch with the record: DataLoss.
@@ -108,6 +119,10 @@ class LakeBlobStore {
  private:
   LakeBlobStore(std::filesystem::path dir, index::Index* index, NameFn name_of)
       : dir_(std::move(dir)), dir_key_("lake:" + dir_.string()), index_(index), name_of_(std::move(name_of)) {}
+  // Adopt up to the rename; `deferred` skips the directory fsync and the record.
+  absl::StatusOr<LakeBlobInfo> AdoptImpl(uint64_t lake_hash, std::string_view ext,
+                                         const std::filesystem::path& temp_path, std::string_view user,
+                                         std::string_view origin, bool deferred);
   absl::StatusOr<LakeBlobInfo> Record(uint64_t lake_hash, const std::filesystem::path& path, uint64_t size,
                                       const index::Sha256& sha, std::string_view user, std::string_view origin);
 
