@@ -16,13 +16,23 @@ new_project() { mkdir -p "$1"; (cd "$src" && find . -path '*/.lake/build' -prune
 tree_of() { (cd "$1" && find . -path '*/.lake/build/*' -type f | grep -v '.mathlib-cache-roothash' | sort | xargs sha256sum); }
 entries() { find "$1/objects" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l; }
 get_ok() { "$LEANCACHE" -C "$1" get >"$LC_TMP/get.out" 2>&1 || fail "get in $1 failed: $(cat "$LC_TMP/get.out")"; }
-last_store_line() { grep 'output store .*placed' "$log" | tail -1; }
+# The store's line for a get is logged when the job has finished, just after the client's answer.
+# next_store_line: the next such line into $line.
+store_lines=0
+next_store_line() {
+  store_lines=$((store_lines + 1))
+  for _ in $(seq 1 100); do
+    [ "$(grep -c 'output store .*placed' "$log")" -ge "$store_lines" ] && break
+    sleep 0.05
+  done
+  line=$(grep 'output store .*placed' "$log" | sed -n "${store_lines}p")
+}
 
 # rewrite_check A B STORE: a build in A rewrites an olean in place and appends to an ilean;
 # B and the store keep the original bytes.
 rewrite_check() {
   local a=$1 b=$2 store=$3 olean rel before_b before_store
-  olean=$(find "$a" -path '*/.lake/build/*' -name '*.olean' | head -1)
+  olean=$(find "$a" -path '*/.lake/build/*' -name '*.olean' -print -quit)
   rel=${olean#"$a"/}
   before_b=$(sha256sum <"$b/$rel")
   before_store=$(cat "$store"/objects/*/files/"$rel" 2>/dev/null | sha256sum)
@@ -40,9 +50,11 @@ rewrite_check() {
 export LEANCACHE_OUTPUT_STORE=on LEANCACHE_OUTPUT_STORE_DIR="$LC_TMP/store"
 new_project "$LC_TMP/a"; new_project "$LC_TMP/b"
 get_ok "$LC_TMP/a"
+next_store_line
+expect_contains "$line" "placed $n archive(s) ($n new in the store)" "first project"
 expect_eq "$(entries "$LC_TMP/store")" "$n" "store entries after the first project"
 get_ok "$LC_TMP/b"
-line=$(last_store_line)
+next_store_line
 expect_contains "$line" "placed $n archive(s) (0 new in the store)" "second project from the store"
 diff <(tree_of "$LC_TMP/a") <(tree_of "$LC_TMP/b") >/dev/null || fail "projects A and B differ"
 # Byte-identical with unpacking the archives directly (store off).
@@ -68,7 +80,7 @@ fi
 if ! command -v mkfs.xfs >/dev/null; then
   echo "SKIP: reflink part: mkfs.xfs missing (apt-get install xfsprogs)"
 else
-  truncate -s 256M "$LC_TMP/xfs.img"
+  truncate -s 320M "$LC_TMP/xfs.img"  # xfs needs at least 300 MB (a sparse file)
   mkfs.xfs -q -m reflink=1 "$LC_TMP/xfs.img"
   mkdir -p "$LC_TMP/xfs"
   if ! mount -o loop "$LC_TMP/xfs.img" "$LC_TMP/xfs" 2>"$LC_TMP/mount.err"; then
@@ -78,8 +90,10 @@ else
     export LEANCACHE_OUTPUT_STORE_DIR="$mnt/store"  # mode auto
     new_project "$mnt/x"; new_project "$mnt/y"
     get_ok "$mnt/x"
+    next_store_line
+    expect_contains "$line" "placed $n archive(s) ($n new in the store)" "first project on xfs"
     get_ok "$mnt/y"
-    line=$(last_store_line)
+    next_store_line
     expect_contains "$line" "placed $n archive(s) (0 new in the store)" "second project on xfs"
     expect_contains "$line" "by copy 0" "no copies on xfs"
     diff <(tree_of "$LC_TMP/direct") <(tree_of "$mnt/y") >/dev/null || fail "xfs project differs from a direct unpack"
@@ -97,6 +111,8 @@ expect_contains "$out" "output store: removed" "gc under a cap that leaves ~20 k
 left=$(entries "$LC_TMP/store")
 [ "$left" -lt "$n" ] || fail "gc left all $left store entries"
 pass "gc under a cap prunes the store to what the archives leave ($out)"
+new_project "$LC_TMP/d"; get_ok "$LC_TMP/d"  # the store is filled again from the cached archives
+expect_eq "$(entries "$LC_TMP/store")" "$n" "store entries after a get refilled it"
 "$LEANCACHE" -C "$LC_TMP/b" clean! >/dev/null 2>&1 || fail "clean! failed"
 expect_eq "$(entries "$LC_TMP/store")" "0" "store entries after clean! deleted every archive"
 pass "clean! drops the store entries of the deleted archives"
