@@ -28,7 +28,7 @@ absl::StatusOr<int64_t> NegativeCacheTtlMs(const Config& config, const std::map<
   if (auto v = NonEmptyEnv(env, "LEANCACHE_NEGATIVE_CACHE_TTL")) return ParseTtl(*v, "LEANCACHE_NEGATIVE_CACHE_TTL");
   auto it = config.extra.find("negative_cache_ttl");
   if (it == config.extra.end()) return kDefaultNegativeCacheTtlMs;
-  if (it->is_number_unsigned()) return ParseTtl(std::to_string(it->get<uint64_t>()), "config \"negative_cache_ttl\"");
+  if (it->is_number_integer()) return ParseTtl(std::to_string(it->get<int64_t>()), "config \"negative_cache_ttl\"");
   if (it->is_string()) return ParseTtl(it->get<std::string>(), "config \"negative_cache_ttl\"");
   return absl::InvalidArgumentError(absl::StrCat("config \"negative_cache_ttl\": expected a duration, not ", it->dump()));
 }
