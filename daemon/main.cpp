@@ -14,7 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "common/workspace/cache_dir.h"
 #include "daemon/server/daemon.h"
-#include "daemon/shared/shared_cache.h"
+#include "daemon/multiuser/shared_cache.h"
 #include "daemon/sources/config.h"
 #include "leancache/v1/endpoint.h"
 #include "spdlog/sinks/rotating_file_sink.h"
@@ -144,15 +144,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
   app.add_option("--log-file", log_file, "Log file (default: stderr in the foreground, else <state-dir>/leancached.log)");
-  // The shared multi-user cache (daemon/shared/README.md).
+  // The shared multi-user cache (daemon/multiuser/README.md).
   bool system_mode = false;
-  std::string store_dir, trust_config = leancache::shared::kDefaultTrustConfig;
-  std::string shared_socket = EnvOr(env, "LEANCACHE_SHARED_SOCKET", leancache::shared::kDefaultSystemSocket);
+  std::string store_dir, trust_config = leancache::multiuser::kDefaultTrustConfig;
+  std::string shared_socket = EnvOr(env, "LEANCACHE_SHARED_SOCKET", leancache::multiuser::kDefaultSystemSocket);
   app.add_flag("--system", system_mode,
                "Run as the shared system daemon of a multi-user server (socket " +
-                   std::string(leancache::shared::kDefaultSystemSocket) + ", blob RPCs only)");
+                   std::string(leancache::multiuser::kDefaultSystemSocket) + ", blob RPCs only)");
   app.add_option("--store-dir", store_dir, "--system: blob store (default $CACHE_DIRECTORY, else " +
-                                               std::string(leancache::shared::kDefaultStoreDir) + ")");
+                                               std::string(leancache::multiuser::kDefaultStoreDir) + ")");
   app.add_option("--trust-config", trust_config, "--system: readers, trusted writers, quarantine quota")
       ->capture_default_str();
   app.add_option("--shared-socket", shared_socket,
@@ -163,10 +163,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (system_mode) {
-    if (app.count("--socket") == 0) socket_path = leancache::shared::kDefaultSystemSocket;
-    if (app.count("--state-dir") == 0) state_dir = EnvOr(env, "STATE_DIRECTORY", leancache::shared::kDefaultStateDir);
+    if (app.count("--socket") == 0) socket_path = leancache::multiuser::kDefaultSystemSocket;
+    if (app.count("--state-dir") == 0) state_dir = EnvOr(env, "STATE_DIRECTORY", leancache::multiuser::kDefaultStateDir);
     if (app.count("--idle-timeout") == 0) idle = "0";
-    if (store_dir.empty()) store_dir = EnvOr(env, "CACHE_DIRECTORY", leancache::shared::kDefaultStoreDir);
+    if (store_dir.empty()) store_dir = EnvOr(env, "CACHE_DIRECTORY", leancache::multiuser::kDefaultStoreDir);
   }
   long idle_seconds = 0;
   if (!ParseDuration(idle, &idle_seconds)) {

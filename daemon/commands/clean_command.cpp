@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/commands/command_word.h"
 #include "common/keys/archive_name.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 #include "daemon/evict/cache_quota.h"
 #include "daemon/evict/output_store_usage.h"
 #include "daemon/evict/project_usage.h"
@@ -16,11 +16,11 @@
 
 namespace leancache::commands {
 
-void RunClean(const service::DaemonState& state, const v1::CommandRequest& request,
-              service::EventSink& sink) {
+void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
+              core::EventSink& sink) {
   if (!AcceptCommand(request, {"clean", "clean!"}, sink) || !AcceptNoArguments(request, sink)) return;
   const std::string& word = request.command();
-  auto project = ComputeProjectKeys(state, request, sink);  // the original hashes even for clean!
+  auto project = project::ComputeProjectKeys(state, request, sink);  // the original hashes even for clean!
   if (!project) return;
   auto store = store::BlobStore::Open(project->cache_dir, state.index);
   if (!store.ok()) {

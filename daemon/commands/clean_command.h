@@ -7,13 +7,13 @@
 // through the memo). A project whose keys cannot be computed keeps every archive it used.
 // Prints nothing on success, like the original; --json gives counts.
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {
 
-void RunClean(const service::DaemonState& state, const v1::CommandRequest& request,
-              service::EventSink& sink);
+void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
+              core::EventSink& sink);
 
 }  // namespace leancache::commands

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/workspace/cache_dir.h"
 #include "daemon/commands/command_word.h"
-#include "daemon/commands/request_env.h"
+#include "daemon/project/request_env.h"
 #include "daemon/evict/cache_quota.h"
 #include "daemon/evict/output_store_usage.h"
 #include "daemon/evict/project_usage.h"
@@ -17,8 +17,8 @@
 
 namespace leancache::commands {
 
-void RunGc(const service::DaemonState& state, const v1::CommandRequest& request,
-           service::EventSink& sink) {
+void RunGc(const core::DaemonState& state, const v1::CommandRequest& request,
+           core::EventSink& sink) {
   if (!AcceptCommand(request, {"gc"}, sink) || !AcceptNoArguments(request, sink)) return;
   auto fail = [&sink](std::string_view message) {
     sink.Err(absl::StrCat("leancache gc: ", absl::string_view(message.data(), message.size())));
@@ -28,7 +28,7 @@ void RunGc(const service::DaemonState& state, const v1::CommandRequest& request,
   for (const auto& [name, value] : options) {
     if (name != "max-size") return fail(absl::StrCat("unknown option --", name, " (accepted: --max-size=SIZE, --json)"));
   }
-  auto env = ParseRequestEnv(request.invocation());
+  auto env = project::ParseRequestEnv(request.invocation());
   if (!env.ok()) return fail(std::string(env.status().message()));
   absl::StatusOr<uint64_t> cap = options.count("max-size")
                                      ? sources::ParseByteSize(options.at("max-size"), "--max-size")

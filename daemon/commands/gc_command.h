@@ -11,13 +11,13 @@
 // Prints one summary line (plus clean's notes about projects whose keys cannot be computed);
 // --json prints the counts.
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {
 
-void RunGc(const service::DaemonState& state, const v1::CommandRequest& request,
-           service::EventSink& sink);
+void RunGc(const core::DaemonState& state, const v1::CommandRequest& request,
+           core::EventSink& sink);
 
 }  // namespace leancache::commands

@@ -7,13 +7,13 @@
 #include "spdlog/spdlog.h"
 
 #include "daemon/commands/command_word.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 #include "daemon/get/get_job.h"
 
 namespace leancache::commands {
 
-void RunGet(const service::DaemonState& state, const v1::CommandRequest& request,
-            service::EventSink& sink) {
+void RunGet(const core::DaemonState& state, const v1::CommandRequest& request,
+            core::EventSink& sink) {
   get::GetFlags flags;
   const std::string& word = request.command();
   if (word == "get!") {
@@ -24,7 +24,7 @@ void RunGet(const service::DaemonState& state, const v1::CommandRequest& request
     return;
   }
   auto t0 = std::chrono::steady_clock::now();
-  auto project = ComputeProjectKeys(state, request, sink);
+  auto project = project::ComputeProjectKeys(state, request, sink);
   if (!project) return;
   spdlog::debug("get: keys of {} modules in {:.1f} ms", project->scope.size(),
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
@@ -34,8 +34,8 @@ void RunGet(const service::DaemonState& state, const v1::CommandRequest& request
   ::malloc_trim(0);
 }
 
-void RunUnpack(const service::DaemonState& state, const v1::CommandRequest& request,
-               service::EventSink& sink) {
+void RunUnpack(const core::DaemonState& state, const v1::CommandRequest& request,
+               core::EventSink& sink) {
   get::GetFlags flags;
   flags.download = false;
   const std::string& word = request.command();
@@ -44,7 +44,7 @@ void RunUnpack(const service::DaemonState& state, const v1::CommandRequest& requ
   } else if (!AcceptCommand(request, {"unpack"}, sink)) {
     return;
   }
-  auto project = ComputeProjectKeys(state, request, sink);
+  auto project = project::ComputeProjectKeys(state, request, sink);
   if (!project) return;
   get::RunGetJob(state, *project, flags, sink);
   ::malloc_trim(0);  // [memory] as after a get

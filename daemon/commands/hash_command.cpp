@@ -1,13 +1,13 @@
 #include "daemon/commands/hash_command.h"
 
 #include "absl/strings/str_format.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 
 namespace leancache::commands {
 
-void RunHash(const service::DaemonState& state, const v1::CommandRequest& request,
-             service::EventSink& sink) {
-  auto project = ComputeProjectKeys(state, request, sink);
+void RunHash(const core::DaemonState& state, const v1::CommandRequest& request,
+             core::EventSink& sink) {
+  auto project = project::ComputeProjectKeys(state, request, sink);
   if (!project) return;
   v1::Event event;
   auto* result = event.mutable_hash();

@@ -5,13 +5,13 @@
 #include "absl/strings/str_cat.h"
 #include "common/keys/archive_name.h"
 #include "common/ltar/archive.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 
 namespace leancache::commands {
 
-void RunLookup(const service::DaemonState& state, const v1::CommandRequest& request,
-               service::EventSink& sink) {
-  auto project = ComputeProjectKeys(state, request, sink);
+void RunLookup(const core::DaemonState& state, const v1::CommandRequest& request,
+               core::EventSink& sink) {
+  auto project = project::ComputeProjectKeys(state, request, sink);
   if (!project) return;
   std::vector<std::string> roots = project->roots;
   if (roots.empty()) roots.push_back("Mathlib");

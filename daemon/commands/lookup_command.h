@@ -4,13 +4,13 @@
 // as the original does. Modules without a key, and archives that are not in CACHEDIR, are
 // reported and make the exit code 1.
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {
 
-void RunLookup(const service::DaemonState& state, const v1::CommandRequest& request,
-               service::EventSink& sink);
+void RunLookup(const core::DaemonState& state, const v1::CommandRequest& request,
+               core::EventSink& sink);
 
 }  // namespace leancache::commands

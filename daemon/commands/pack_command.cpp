@@ -1,17 +1,17 @@
 #include "daemon/commands/pack_command.h"
 
 #include "daemon/commands/command_word.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 #include "daemon/pack/pack_run.h"
 
 namespace leancache::commands {
 
-void RunPack(const service::DaemonState& state, const v1::CommandRequest& request,
-             service::EventSink& sink) {
+void RunPack(const core::DaemonState& state, const v1::CommandRequest& request,
+             core::EventSink& sink) {
   if (!AcceptCommand(request, {"pack", "pack!"}, sink)) return;
   const std::string& word = request.command();
   // Arguments are parsed as modules first (a bad one is reported as such), then refused.
-  auto project = ComputeProjectKeys(state, request, sink);
+  auto project = project::ComputeProjectKeys(state, request, sink);
   if (!project || !AcceptNoArguments(request, sink)) return;
   pack::PackRunFlags flags;
   flags.force = word == "pack!";

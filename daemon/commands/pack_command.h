@@ -4,13 +4,13 @@
 // repacks archives that already exist. No positional arguments are accepted: they are parsed as
 // modules (a bad one exits 1), then the command is `Unknown command '<word>'` (exit 1).
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {
 
-void RunPack(const service::DaemonState& state, const v1::CommandRequest& request,
-             service::EventSink& sink);
+void RunPack(const core::DaemonState& state, const v1::CommandRequest& request,
+             core::EventSink& sink);
 
 }  // namespace leancache::commands

@@ -7,11 +7,11 @@
 #include "absl/strings/str_format.h"
 #include "common/keys/archive_name.h"
 #include "daemon/commands/command_word.h"
-#include "daemon/commands/project_keys.h"
 #include "daemon/index/negative_cache.h"
+#include "daemon/project/project_keys.h"
 #include "daemon/pack/git_state.h"
 #include "daemon/pack/pack_run.h"
-#include "daemon/shared/job_hooks.h"
+#include "daemon/multiuser/job_hooks.h"
 #include "daemon/stats/pending_runs.h"
 #include "daemon/stats/run_counters.h"
 #include "daemon/stats/stats_book.h"
@@ -30,14 +30,14 @@ std::optional<std::string> Option(const v1::CommandRequest& request, const char*
   return it->second;
 }
 
-void Forward(const sources::Messages& messages, service::EventSink& sink) {
+void Forward(const sources::Messages& messages, core::EventSink& sink) {
   for (const auto& m : messages) {
     if (m.stream == sources::Message::Stream::kStderr) sink.Err(m.text); else sink.Out(m.text);
   }
 }
 
 // The backend for this request, or an error already reported (Done(1) sent).
-std::optional<upload::Backend> Backend(const v1::CommandRequest& request, service::EventSink& sink) {
+std::optional<upload::Backend> Backend(const v1::CommandRequest& request, core::EventSink& sink) {
   upload::UploadOptions options;
   if (auto repo = Option(request, "repo")) options.repo = *repo;
   options.container = Option(request, "container");
@@ -56,19 +56,19 @@ std::optional<upload::Backend> Backend(const v1::CommandRequest& request, servic
 
 // [negative cache] Drops the "not found" memory of the archives `files` (paths of
 // "<hash16>.ltar") or `keys`, for every source: after a put they may be on the server.
-void ForgetMisses(const service::DaemonState& state, const std::vector<std::string>& hash16s) {
+void ForgetMisses(const core::DaemonState& state, const std::vector<std::string>& hash16s) {
   if (state.index == nullptr || hash16s.empty()) return;
   auto dropped = index::NegativeCache(*state.index).Forget(hash16s);
   if (!dropped.ok()) spdlog::warn("negative cache: {}", dropped.status().ToString());
 }
-void ForgetMisses(const service::DaemonState& state, const std::vector<std::filesystem::path>& files) {
+void ForgetMisses(const core::DaemonState& state, const std::vector<std::filesystem::path>& files) {
   std::vector<std::string> hash16s;
   for (const auto& f : files) {
     if (auto key = keys::KeyFromFileName(f.filename().string())) hash16s.push_back(absl::StrFormat("%016x", *key));
   }
   ForgetMisses(state, hash16s);
 }
-void ForgetMisses(const service::DaemonState& state, const std::vector<uint64_t>& keys) {
+void ForgetMisses(const core::DaemonState& state, const std::vector<uint64_t>& keys) {
   std::vector<std::string> hash16s;
   for (uint64_t k : keys) hash16s.push_back(absl::StrFormat("%016x", k));
   ForgetMisses(state, hash16s);
@@ -79,7 +79,7 @@ int64_t UnixMillis(std::chrono::system_clock::time_point t) {
 }
 
 // [stats] A put's uploads, into the index (lifetime and "last put").
-void RecordPutRun(const service::DaemonState& state, const std::string& word,
+void RecordPutRun(const core::DaemonState& state, const std::string& word,
                   std::chrono::system_clock::time_point started, const upload::UploadProgress& totals) {
   stats::RunCounters counters;
   counters.Add(stats::Counter::kUploaded, totals.uploaded);
@@ -95,8 +95,8 @@ void RecordPutRun(const service::DaemonState& state, const std::string& word,
 
 }  // namespace
 
-void RunPut(const service::DaemonState& state, const v1::CommandRequest& request,
-            service::EventSink& sink) {
+void RunPut(const core::DaemonState& state, const v1::CommandRequest& request,
+            core::EventSink& sink) {
   if (!AcceptCommand(request, {"put", "put!", "put-unpacked", "put-staged"}, sink)) return;
   const std::string& word = request.command();
   const bool force = word == "put!";
@@ -126,7 +126,7 @@ void RunPut(const service::DaemonState& state, const v1::CommandRequest& request
   auto backend = Backend(request, sink);
   if (!backend) return;
   if (word != "put-staged") {
-    auto project = ComputeProjectKeys(state, request, sink);
+    auto project = project::ComputeProjectKeys(state, request, sink);
     if (!project) return;
     pack::PackRunFlags flags;
     flags.force = force;
@@ -137,7 +137,7 @@ void RunPut(const service::DaemonState& state, const v1::CommandRequest& request
     for (const auto& a : report->archives) files.push_back(project->cache_dir / a.archive);
     temp_dir = project->cache_dir;
   }
-  if (state.shared != nullptr) shared::OfferPut(*state.shared, files, sink);  // daemon/shared/README.md
+  if (state.shared != nullptr) multiuser::OfferPut(*state.shared, files, sink);  // daemon/multiuser/README.md
   auto summary = upload::UploadArchives(
       *state.transport, *backend, files, force,
       [&sink](const upload::UploadProgress& p) {
@@ -166,11 +166,11 @@ void RunPut(const service::DaemonState& state, const v1::CommandRequest& request
   RecordPutRun(state, word, started, summary.totals);
 }
 
-void RunCommit(const service::DaemonState& state, const v1::CommandRequest& request,
-               service::EventSink& sink) {
+void RunCommit(const core::DaemonState& state, const v1::CommandRequest& request,
+               core::EventSink& sink) {
   if (!AcceptCommand(request, {"commit", "commit!"}, sink) || !AcceptNoArguments(request, sink)) return;
   const std::string& word = request.command();
-  auto project = ComputeProjectKeys(state, request, sink);
+  auto project = project::ComputeProjectKeys(state, request, sink);
   if (!project) return;
   auto clean = pack::WorkingTreeClean(project->request.project_root);
   if (!clean.ok()) {

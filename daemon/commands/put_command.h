@@ -4,15 +4,15 @@
 // commit manifest. The backend (Azure, S3/R2, plain HTTP) comes from the forwarded environment;
 // credentials travel only inside the request and never reach logs or messages.
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {
 
-void RunPut(const service::DaemonState& state, const v1::CommandRequest& request,
-            service::EventSink& sink);
-void RunCommit(const service::DaemonState& state, const v1::CommandRequest& request,
-               service::EventSink& sink);
+void RunPut(const core::DaemonState& state, const v1::CommandRequest& request,
+            core::EventSink& sink);
+void RunCommit(const core::DaemonState& state, const v1::CommandRequest& request,
+               core::EventSink& sink);
 
 }  // namespace leancache::commands

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/commands/command_word.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 #include "daemon/pack/pack_run.h"
 #include "daemon/pack/staging.h"
 #include "daemon/store/blob_store.h"
@@ -15,8 +15,8 @@ namespace {
 
 // The --staging-dir of the request, resolved against the client's cwd; on a missing or bad
 // value the message and Done are sent and nullopt returned.
-std::optional<std::filesystem::path> StagingDir(const ProjectKeys& project, const std::string& word,
-                                                service::EventSink& sink) {
+std::optional<std::filesystem::path> StagingDir(const project::ProjectKeys& project, const std::string& word,
+                                                core::EventSink& sink) {
   auto it = project.request.options.find("staging-dir");
   if (it == project.request.options.end()) {
     sink.Out(absl::StrCat(word, " requires --staging-dir="));
@@ -34,11 +34,11 @@ std::optional<std::filesystem::path> StagingDir(const ProjectKeys& project, cons
 
 }  // namespace
 
-void RunStage(const service::DaemonState& state, const v1::CommandRequest& request,
-              service::EventSink& sink) {
+void RunStage(const core::DaemonState& state, const v1::CommandRequest& request,
+              core::EventSink& sink) {
   if (!AcceptCommand(request, {"stage", "stage!"}, sink)) return;
   const std::string& word = request.command();
-  auto project = ComputeProjectKeys(state, request, sink);
+  auto project = project::ComputeProjectKeys(state, request, sink);
   if (!project) return;
   auto dir = StagingDir(*project, word, sink);
   if (!dir) return;
@@ -57,12 +57,12 @@ void RunStage(const service::DaemonState& state, const v1::CommandRequest& reque
   sink.Done(0, pack::PackSummaryJson(*report, 0));
 }
 
-void RunUnstage(const service::DaemonState& state, const v1::CommandRequest& request,
-                service::EventSink& sink) {
+void RunUnstage(const core::DaemonState& state, const v1::CommandRequest& request,
+                core::EventSink& sink) {
   if (!AcceptCommand(request, {"unstage", "unstage!"}, sink)) return;
   const std::string& word = request.command();
   // Arguments are parsed as modules first (a bad one is reported as such), then refused.
-  auto project = ComputeProjectKeys(state, request, sink);
+  auto project = project::ComputeProjectKeys(state, request, sink);
   if (!project || !AcceptNoArguments(request, sink)) return;
   auto dir = StagingDir(*project, word, sink);
   if (!dir) return;

@@ -5,15 +5,15 @@
 // `<word> requires --staging-dir=` and exits 0; one that is not a directory prints
 // `--staging-dir must be a directory` and exits 1. `unstage` takes no positional arguments.
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {
 
-void RunStage(const service::DaemonState& state, const v1::CommandRequest& request,
-              service::EventSink& sink);
-void RunUnstage(const service::DaemonState& state, const v1::CommandRequest& request,
-                service::EventSink& sink);
+void RunStage(const core::DaemonState& state, const v1::CommandRequest& request,
+              core::EventSink& sink);
+void RunUnstage(const core::DaemonState& state, const v1::CommandRequest& request,
+                core::EventSink& sink);
 
 }  // namespace leancache::commands

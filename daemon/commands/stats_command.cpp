@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/workspace/cache_dir.h"
 #include "daemon/commands/command_word.h"
-#include "daemon/commands/request_env.h"
+#include "daemon/project/request_env.h"
 #include "daemon/evict/cache_quota.h"
 #include "daemon/index/index.h"
 #include "daemon/sources/config.h"
@@ -17,8 +17,8 @@
 
 namespace leancache::commands {
 
-void RunStats(const service::DaemonState& state, const v1::CommandRequest& request,
-              service::EventSink& sink) {
+void RunStats(const core::DaemonState& state, const v1::CommandRequest& request,
+              core::EventSink& sink) {
   if (!AcceptCommand(request, {"stats"}, sink) || !AcceptNoArguments(request, sink)) return;
   for (const auto& [name, value] : request.invocation().options()) {
     if (name != "zero") {
@@ -41,7 +41,7 @@ void RunStats(const service::DaemonState& state, const v1::CommandRequest& reque
 
   // The request's CACHEDIR as the bounded cache accounts it.
   doc["cache"] = nullptr;
-  auto env = ParseRequestEnv(request.invocation());
+  auto env = project::ParseRequestEnv(request.invocation());
   if (env.ok() && state.quota != nullptr) {
     auto cap = sources::EffectiveCacheCap(*state.config, env->env);
     auto store = store::BlobStore::Open(workspace::ResolveCacheDir(env->env), state.index);

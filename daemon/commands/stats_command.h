@@ -5,13 +5,13 @@
 // size of the request's CACHEDIR against its cap. --zero shows the numbers, then deletes them.
 // --json prints {"lifetime", "last": {family: ...}, "cache": {...}, "zeroed"}.
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {
 
-void RunStats(const service::DaemonState& state, const v1::CommandRequest& request,
-              service::EventSink& sink);
+void RunStats(const core::DaemonState& state, const v1::CommandRequest& request,
+              core::EventSink& sink);
 
 }  // namespace leancache::commands

@@ -10,8 +10,8 @@
 #include "common/workspace/cache_dir.h"
 #include "common/workspace/workspace.h"
 #include "daemon/commands/command_word.h"
-#include "daemon/commands/project_keys.h"
-#include "daemon/commands/request_env.h"
+#include "daemon/project/project_keys.h"
+#include "daemon/project/request_env.h"
 #include "daemon/get/unpack_plan.h"
 #include "daemon/store/blob_store.h"
 #include "daemon/verify/artifact_check.h"
@@ -33,10 +33,10 @@ bool FileExists(const std::filesystem::path& path) {
 
 }  // namespace
 
-void RunVerify(const service::DaemonState& state, const v1::CommandRequest& request,
-               service::EventSink& sink) {
+void RunVerify(const core::DaemonState& state, const v1::CommandRequest& request,
+               core::EventSink& sink) {
   if (!AcceptCommand(request, {"verify"}, sink)) return;
-  auto req = ParseRequestEnv(request.invocation());
+  auto req = project::ParseRequestEnv(request.invocation());
   if (!req.ok()) {
     sink.Err(std::string(req.status().message()));
     return sink.Done(1);
@@ -80,7 +80,7 @@ void RunVerify(const service::DaemonState& state, const v1::CommandRequest& requ
     sink.Out(absl::StrCat("Unpacked artifacts not checked: ", scope.project_root, " is ",
                           scope.skipped_reason));
   } else {
-    auto project = ComputeProjectKeys(state, request, sink);
+    auto project = project::ComputeProjectKeys(state, request, sink);
     if (!project) return;  // the error and Done(1) were sent
     std::vector<verify::ModuleTarget> targets;
     const auto& mathlib_dir = project->workspace->mathlib_dir();

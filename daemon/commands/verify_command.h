@@ -6,13 +6,13 @@
 // everything found was repaired), else 1. A directory that is not a Lean project only gets the
 // CACHEDIR check (said so in the output); --cache-only skips the project part.
 
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::commands {
 
-void RunVerify(const service::DaemonState& state, const v1::CommandRequest& request,
-               service::EventSink& sink);
+void RunVerify(const core::DaemonState& state, const v1::CommandRequest& request,
+               core::EventSink& sink);
 
 }  // namespace leancache::commands

@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "common/workspace/cache_dir.h"
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 
 namespace leancache::editor {
 
 absl::StatusOr<EditorProject> OpenEditorProject(const v1::Invocation& invocation) {
-  auto req = commands::ParseRequestEnv(invocation);
+  auto req = project::ParseRequestEnv(invocation);
   if (!req.ok()) return req.status();
   EditorProject out;
   out.request = std::move(*req);
@@ -20,11 +20,11 @@ absl::StatusOr<EditorProject> OpenEditorProject(const v1::Invocation& invocation
 }
 
 absl::StatusOr<std::shared_ptr<const keys::KeyResult>> EditorKeys(
-    const service::DaemonState& state, const EditorProject& project,
+    const core::DaemonState& state, const EditorProject& project,
     std::vector<std::string> extra_roots) {
   std::sort(extra_roots.begin(), extra_roots.end());
   extra_roots.erase(std::unique(extra_roots.begin(), extra_roots.end()), extra_roots.end());
-  return commands::CachedKeyGraph(state, project.request, *project.workspace, extra_roots,
+  return project::CachedKeyGraph(state, project.request, *project.workspace, extra_roots,
                                  keys::RootHashOptions());
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // The project an editor request names, and its cache keys. This is the sink-free twin of
-// commands::ComputeProjectKeys for RPCs that have no Event stream (FileStatus, Watch): the same
+// project::ComputeProjectKeys for RPCs that have no Event stream (FileStatus, Watch): the same
 // request parsing, workspace, CACHEDIR rule, memoising reader and the daemon's key cache under
 // the same cache key (so `hash`, `get` and the editor share warm key graphs), but errors come
 // back as values and hashing warnings are kept for the caller.
@@ -14,14 +14,14 @@
 #include "absl/status/statusor.h"
 #include "common/keys/key_graph.h"
 #include "common/workspace/workspace.h"
-#include "daemon/commands/request_env.h"
-#include "daemon/service/daemon_state.h"
+#include "daemon/project/request_env.h"
+#include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::editor {
 
 struct EditorProject {
-  commands::RequestEnv request;
+  project::RequestEnv request;
   std::optional<workspace::Workspace> workspace;
   std::filesystem::path cache_dir;  // CACHEDIR of this request (from the forwarded env)
 };
@@ -36,7 +36,7 @@ absl::StatusOr<EditorProject> OpenEditorProject(const v1::Invocation& invocation
 // (header parse error: InvalidArgument "{mod}:{line}:{col}: ...", unknown import prefix:
 // NotFound, dependency loop: FailedPrecondition).
 absl::StatusOr<std::shared_ptr<const keys::KeyResult>> EditorKeys(
-    const service::DaemonState& state, const EditorProject& project,
+    const core::DaemonState& state, const EditorProject& project,
     std::vector<std::string> extra_roots);
 
 }  // namespace leancache::editor

@@ -19,7 +19,7 @@
 namespace leancache::editor {
 
 
-absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const service::DaemonState& state,
+absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& state,
                                                       const v1::FileStatusRequest& request) {
   if (request.paths().empty()) return absl::InvalidArgumentError("FileStatus needs at least one path");
   auto project = OpenEditorProject(request.invocation());

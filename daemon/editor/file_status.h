@@ -8,7 +8,7 @@
 // PROBLEM_PARSE_ERROR or PROBLEM_MISSING_IMPORT with the hasher's message.
 
 #include "absl/status/statusor.h"
-#include "daemon/service/daemon_state.h"
+#include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::editor {
@@ -17,7 +17,7 @@ namespace leancache::editor {
 // root is not an absolute existing directory (InvalidArgument/NotFound), the workspace cannot be
 // opened (its own error, naming lake-manifest.json or the missing Mathlib), or no paths were
 // given (InvalidArgument).
-absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const service::DaemonState& state,
+absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& state,
                                                       const v1::FileStatusRequest& request);
 
 }  // namespace leancache::editor

@@ -17,7 +17,7 @@ size_t DiscardBody(char*, size_t size, size_t n, void*) { return size * n; }
 
 }  // namespace
 
-absl::StatusOr<std::map<std::string, v1::RemoteState>> ProbeRemote(const service::DaemonState& state,
+absl::StatusOr<std::map<std::string, v1::RemoteState>> ProbeRemote(const core::DaemonState& state,
                                                                    const RemoteProbeRequest& request) {
   std::map<std::string, v1::RemoteState> out;
   for (const auto& h : request.hash16s) out[h] = v1::REMOTE_UNKNOWN;

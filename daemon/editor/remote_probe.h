@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "daemon/service/daemon_state.h"
+#include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::editor {
@@ -32,7 +32,7 @@ struct RemoteProbeRequest {
 
 // hash16 → state for every requested archive. Errors: the source chain cannot be built (bad
 // --cache-from, conflicting settings), with the chain's message.
-absl::StatusOr<std::map<std::string, v1::RemoteState>> ProbeRemote(const service::DaemonState& state,
+absl::StatusOr<std::map<std::string, v1::RemoteState>> ProbeRemote(const core::DaemonState& state,
                                                                    const RemoteProbeRequest& request);
 
 }  // namespace leancache::editor

@@ -13,7 +13,7 @@ namespace leancache::evict {
 namespace {
 
 // Every key of a project's current graph; error if it cannot be computed.
-absl::StatusOr<std::set<uint64_t>> KeysOfProject(const service::DaemonState& state, const std::string& root,
+absl::StatusOr<std::set<uint64_t>> KeysOfProject(const core::DaemonState& state, const std::string& root,
                                                  const std::map<std::string, std::string>& env) {
   auto forwarded = env;
   forwarded.erase("LEAN_SRC_PATH");  // the caller's search path belongs to the caller's project
@@ -30,7 +30,7 @@ absl::StatusOr<std::set<uint64_t>> KeysOfProject(const service::DaemonState& sta
 
 }  // namespace
 
-StillUsed KeysStillUsed(const service::DaemonState& state,
+StillUsed KeysStillUsed(const core::DaemonState& state,
                         const std::vector<std::pair<uint64_t, index::BlobRecord>>& blobs,
                         const std::string& skip_root, const std::map<std::string, std::string>& env) {
   StillUsed out;

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "daemon/index/records.h"
-#include "daemon/service/daemon_state.h"
+#include "daemon/core/daemon_state.h"
 
 namespace leancache::evict {
 
@@ -27,7 +27,7 @@ struct StillUsed {
 // `blobs`: the CACHEDIR's index records. `skip_root`: a project the caller accounts for itself
 // (clean's own project; empty for none). `env`: the requester's forwarded environment (its
 // LEAN_SRC_PATH is dropped: it belongs to the requester's project).
-StillUsed KeysStillUsed(const service::DaemonState& state,
+StillUsed KeysStillUsed(const core::DaemonState& state,
                         const std::vector<std::pair<uint64_t, index::BlobRecord>>& blobs,
                         const std::string& skip_root, const std::map<std::string, std::string>& env);
 

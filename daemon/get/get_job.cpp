@@ -14,7 +14,7 @@
 #include "common/keys/archive_name.h"
 #include "common/ltar/archive.h"
 #include "common/ltar/unpacker.h"
-#include "daemon/editor/progress_hub.h"
+#include "daemon/core/progress_hub.h"
 #include "daemon/evict/cache_quota.h"
 #include "daemon/get/downstream_checks.h"
 #include "daemon/get/output_placer.h"
@@ -22,7 +22,7 @@
 #include "daemon/get/recent_misses.h"
 #include "daemon/get/unpack_plan.h"
 #include "daemon/get/unpack_pool.h"
-#include "daemon/shared/job_hooks.h"
+#include "daemon/multiuser/job_hooks.h"
 #include "daemon/sources/config.h"
 #include "daemon/sources/get_sources.h"
 #include "daemon/stats/pending_runs.h"
@@ -116,8 +116,8 @@ void SweepProjectOnce(const std::filesystem::path& project_root) {
 
 }  // namespace
 
-void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& project,
-               const GetFlags& flags, service::EventSink& sink) {
+void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& project,
+               const GetFlags& flags, core::EventSink& sink) {
   const auto started = Clock::now();
   const auto& ws = *project.workspace;
   const auto project_root = project.request.project_root;
@@ -289,8 +289,8 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
   };
   if (flags.download && missing.empty()) sink.Out("No files to download");
   if (flags.download && !missing.empty()) {
-    if (state.shared != nullptr) {  // the shared system cache before HTTP (daemon/shared/README.md)
-      remaining = shared::TakeShared(*state.shared, **store, remaining, sink, [&](const Item& item) {
+    if (state.shared != nullptr) {  // the shared system cache before HTTP (daemon/multiuser/README.md)
+      remaining = multiuser::TakeShared(*state.shared, **store, remaining, sink, [&](const Item& item) {
         job->downloaded++;
         if (flags.unpack) queue_unpack(item);
       });
@@ -462,7 +462,7 @@ void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& p
         last_missed.insert(item);
       }
     }
-    if (state.shared != nullptr) shared::OfferDelivered(*state.shared, **store, wanted_from_http, remaining);
+    if (state.shared != nullptr) multiuser::OfferDelivered(*state.shared, **store, wanted_from_http, remaining);
     send_progress("download");
   }
 

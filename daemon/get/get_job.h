@@ -7,9 +7,9 @@
 
 #include <filesystem>
 
-#include "daemon/commands/project_keys.h"
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/project/project_keys.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 
 namespace leancache::get {
 
@@ -21,7 +21,7 @@ struct GetFlags {
 };
 
 // Runs the job for an already hashed project; always ends the stream with Done.
-void RunGetJob(const service::DaemonState& state, const commands::ProjectKeys& project,
-               const GetFlags& flags, service::EventSink& sink);
+void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& project,
+               const GetFlags& flags, core::EventSink& sink);
 
 }  // namespace leancache::get

@@ -8,9 +8,9 @@
 
 namespace leancache::pack {
 
-std::optional<PackReport> RunPackStep(const service::DaemonState& state,
-                                      const commands::ProjectKeys& project,
-                                      const PackRunFlags& flags, service::EventSink& sink) {
+std::optional<PackReport> RunPackStep(const core::DaemonState& state,
+                                      const project::ProjectKeys& project,
+                                      const PackRunFlags& flags, core::EventSink& sink) {
   auto fail = [&sink](const absl::Status& status) -> std::optional<PackReport> {
     if (absl::IsCancelled(status)) {
       sink.Done(130);

@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
-#include "daemon/commands/project_keys.h"
+#include "daemon/project/project_keys.h"
 #include "daemon/pack/pack_modules.h"
-#include "daemon/service/daemon_state.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
 
 namespace leancache::pack {
 
@@ -22,9 +22,9 @@ struct PackRunFlags {
 // Runs the pack step for `project`. On error the message is written to the sink as the original
 // reports it (`uncaught exception: …`), Done(1) is sent (Done(130) when the client cancelled) and nullopt returned; on success nothing
 // is sent after the messages, so the caller continues or sends Done(0).
-std::optional<PackReport> RunPackStep(const service::DaemonState& state,
-                                      const commands::ProjectKeys& project,
-                                      const PackRunFlags& flags, service::EventSink& sink);
+std::optional<PackReport> RunPackStep(const core::DaemonState& state,
+                                      const project::ProjectKeys& project,
+                                      const PackRunFlags& flags, core::EventSink& sink);
 
 // The --json summary of a pack step: {"packed","existing","not_packable","listed","exit_code"}.
 std::string PackSummaryJson(const PackReport& report, int exit_code);

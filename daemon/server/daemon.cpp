@@ -13,7 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/evict/cache_quota.h"
-#include "daemon/editor/progress_hub.h"
+#include "daemon/core/progress_hub.h"
 #include "daemon/get/dep_hash_cache.h"
 #include "daemon/get/unpack_pool.h"
 #include "daemon/index/index.h"
@@ -21,13 +21,13 @@
 #include "daemon/keycache/project_key_cache.h"
 #include "daemon/stats/pending_runs.h"
 #include "daemon/watch/dir_watch_hub.h"
-#include "daemon/server/activity_tracker.h"
+#include "daemon/core/activity_tracker.h"
 #include "daemon/server/instance_lock.h"
-#include "daemon/server/peer_registry.h"
+#include "daemon/core/peer_registry.h"
 #include "daemon/server/unix_listener.h"
 #include "daemon/service/cache_service.h"
-#include "daemon/shared/shared_cache.h"
-#include "daemon/shared/system_service.h"
+#include "daemon/multiuser/shared_cache.h"
+#include "daemon/service/system_service.h"
 #include "daemon/sources/config.h"
 #include "daemon/transfer/fetch_group.h"
 #include "daemon/transfer/transport.h"
@@ -111,12 +111,12 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   std::unique_ptr<get::PlanMemo> plan_memo;
   if (watch_hub != nullptr) plan_memo = std::make_unique<get::PlanMemo>(watch_hub);
 
-  auto shared_cache = shared::SharedCache::Open(options.shared);
+  auto shared_cache = multiuser::SharedCache::Open(options.shared);
   if (!shared_cache.ok()) return shared_cache.status();
-  ActivityTracker activity;
-  PeerRegistry peers;
+  core::ActivityTracker activity;
+  core::PeerRegistry peers;
   std::atomic<bool> shutdown_requested{false};
-  service::DaemonState state;
+  core::DaemonState state;
   state.socket_path = options.socket_path;
   state.state_dir = options.state_dir;
   state.default_cache_dir = options.default_cache_dir;
@@ -133,7 +133,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   state.unpack_pool = &unpack_pool;
   state.dep_hashes = &dep_hashes;
   state.shared = shared_cache->get();
-  editor::ProgressHub progress_hub;
+  core::ProgressHub progress_hub;
   state.progress_hub = &progress_hub;
   stats::PendingRuns pending_runs;
   state.pending_runs = &pending_runs;
@@ -143,7 +143,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
     ::kill(::getpid(), SIGTERM);  // wakes the sigtimedwait loop below
   };
   service::CacheService service(&state);
-  shared::SystemService system_service(&state, &service);  // a system daemon serves only blobs
+  service::SystemService system_service(&state, &service);  // a system daemon serves only blobs
 
   grpc::ServerBuilder builder;
   builder.RegisterService(options.shared.system ? static_cast<grpc::Service*>(&system_service) : &service);

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "daemon/shared/shared_cache.h"
+#include "daemon/multiuser/shared_cache.h"
 
 namespace leancache::server {
 
@@ -21,7 +21,7 @@ struct DaemonOptions {
   std::chrono::seconds stall_timeout{30};    // a transfer below 1 KiB/s this long fails
   std::chrono::seconds connect_timeout{10};
   int max_attempts = 5;                      // per transfer, including the first
-  shared::SharedOptions shared;              // system store, or the upstream system daemon
+  multiuser::SharedOptions shared;              // system store, or the upstream system daemon
 };
 
 // Runs the daemon until SIGTERM/SIGINT, a Shutdown RPC, or the idle timeout. `on_ready` is

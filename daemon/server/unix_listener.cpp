@@ -108,14 +108,14 @@ UnixListener::UnixListener(int fd, std::string path, bool owns_path)
 
 UnixListener::~UnixListener() { Stop(); }
 
-void UnixListener::Start(grpc::Server* server, PeerRegistry* peers,
+void UnixListener::Start(grpc::Server* server, core::PeerRegistry* peers,
                          std::function<void()> on_connect) {
   thread_ = std::thread([this, server, peers, on_connect = std::move(on_connect)] {
     AcceptLoop(server, peers, on_connect);
   });
 }
 
-void UnixListener::AcceptLoop(grpc::Server* server, PeerRegistry* peers,
+void UnixListener::AcceptLoop(grpc::Server* server, core::PeerRegistry* peers,
                               std::function<void()> on_connect) {
   while (!stopping_.load()) {
     pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
@@ -136,7 +136,7 @@ void UnixListener::AcceptLoop(grpc::Server* server, PeerRegistry* peers,
     }
     ucred cred{};
     socklen_t len = sizeof cred;
-    PeerCredentials creds;
+    core::PeerCredentials creds;
     if (::getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
       creds = {cred.pid, cred.uid, cred.gid};
     }

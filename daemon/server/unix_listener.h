@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "daemon/server/peer_registry.h"
+#include "daemon/core/peer_registry.h"
 
 namespace grpc {
 class Server;
@@ -43,7 +43,7 @@ class UnixListener {
 
   // Starts the accept thread: each accepted connection's credentials go to `peers`, then the
   // fd is handed to `server`. `on_connect` runs on the accept thread for each connection.
-  void Start(grpc::Server* server, PeerRegistry* peers, std::function<void()> on_connect);
+  void Start(grpc::Server* server, core::PeerRegistry* peers, std::function<void()> on_connect);
   // Stops accepting, joins the thread, closes the socket, and unlinks the path if we bound it.
   void Stop();
 
@@ -51,7 +51,7 @@ class UnixListener {
 
  private:
   UnixListener(int fd, std::string path, bool owns_path);
-  void AcceptLoop(grpc::Server* server, PeerRegistry* peers, std::function<void()> on_connect);
+  void AcceptLoop(grpc::Server* server, core::PeerRegistry* peers, std::function<void()> on_connect);
 
   int fd_;
   int wake_fd_;

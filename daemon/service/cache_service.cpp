@@ -6,8 +6,8 @@
 #include "daemon/commands/gc_command.h"
 #include "daemon/commands/stats_command.h"
 #include "daemon/commands/verify_command.h"
-#include "daemon/editor/editor_service.h"
-#include "daemon/shared/blob_service.h"
+#include "daemon/service/editor_service.h"
+#include "daemon/service/blob_service.h"
 #include "daemon/commands/get_command.h"
 #include "daemon/commands/hash_command.h"
 #include "daemon/commands/pack_command.h"
@@ -15,22 +15,22 @@
 #include "daemon/commands/stage_command.h"
 #include "daemon/commands/lookup_command.h"
 #include "daemon/index/index.h"
-#include "daemon/server/activity_tracker.h"
-#include "daemon/service/event_sink.h"
+#include "daemon/core/activity_tracker.h"
+#include "daemon/service/grpc_event_sink.h"
 #include "spdlog/spdlog.h"
 
 namespace leancache::service {
 namespace {
 
-using CommandFn = void (*)(const DaemonState&, const v1::CommandRequest&, EventSink&);
+using CommandFn = void (*)(const core::DaemonState&, const v1::CommandRequest&, core::EventSink&);
 
 // Runs one streaming command with activity tracking; any command that forgets to finish gets
 // a Done(1) so the client never waits for an exit code that will not come.
-grpc::Status RunCommand(DaemonState* state, grpc::ServerContext* context,
+grpc::Status RunCommand(core::DaemonState* state, grpc::ServerContext* context,
                         const v1::CommandRequest* request, grpc::ServerWriter<v1::Event>* writer,
                         CommandFn fn) {
-  server::ActivityTracker::Scope scope(state->activity);
-  EventSink sink(context, writer);
+  core::ActivityTracker::Scope scope(state->activity);
+  GrpcEventSink sink(context, writer);
   spdlog::debug("{} in {}", request->command(), request->invocation().project_root());
   fn(*state, *request, sink);
   if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by client");
@@ -41,7 +41,7 @@ grpc::Status RunCommand(DaemonState* state, grpc::ServerContext* context,
 
 grpc::Status CacheService::Status(grpc::ServerContext*, const v1::StatusRequest*,
                                   v1::StatusReply* reply) {
-  server::ActivityTracker::Scope scope(state_->activity);
+  core::ActivityTracker::Scope scope(state_->activity);
   reply->set_version(LEANCACHE_VERSION);
   reply->set_pid(::getpid());
   reply->set_uptime_seconds(state_->activity->uptime_seconds());
@@ -138,40 +138,40 @@ grpc::Status CacheService::Gc(grpc::ServerContext* context, const v1::CommandReq
 grpc::Status CacheService::FileStatus(grpc::ServerContext* context,
                                       const v1::FileStatusRequest* request,
                                       v1::FileStatusReply* reply) {
-  server::ActivityTracker::Scope scope(state_->activity);
-  return editor::FileStatus(*state_, context, *request, reply);
+  core::ActivityTracker::Scope scope(state_->activity);
+  return service::FileStatus(*state_, context, *request, reply);
 }
 
 grpc::Status CacheService::Watch(grpc::ServerContext* context, const v1::WatchRequest* request,
                                  grpc::ServerWriter<v1::WatchEvent>* writer) {
-  server::ActivityTracker::Scope scope(state_->activity);
-  return editor::Watch(*state_, context, *request, writer);
+  core::ActivityTracker::Scope scope(state_->activity);
+  return service::Watch(*state_, context, *request, writer);
 }
 
 grpc::Status CacheService::Prefetch(grpc::ServerContext* context,
                                     const v1::PrefetchRequest* request,
                                     grpc::ServerWriter<v1::Event>* writer) {
-  server::ActivityTracker::Scope scope(state_->activity);
-  return editor::Prefetch(*state_, context, *request, writer);
+  core::ActivityTracker::Scope scope(state_->activity);
+  return service::Prefetch(*state_, context, *request, writer);
 }
 
 grpc::Status CacheService::StatBlob(grpc::ServerContext* context, const v1::BlobRef* request,
                                     v1::BlobInfo* reply) {
-  server::ActivityTracker::Scope scope(state_->activity);
-  return shared::StatBlob(*state_, context, *request, reply);
+  core::ActivityTracker::Scope scope(state_->activity);
+  return service::StatBlob(*state_, context, *request, reply);
 }
 
 grpc::Status CacheService::ReadBlob(grpc::ServerContext* context, const v1::BlobRef* request,
                                     grpc::ServerWriter<v1::BlobChunk>* writer) {
-  server::ActivityTracker::Scope scope(state_->activity);
-  return shared::ReadBlob(*state_, context, *request, writer);
+  core::ActivityTracker::Scope scope(state_->activity);
+  return service::ReadBlob(*state_, context, *request, writer);
 }
 
 grpc::Status CacheService::WriteBlob(grpc::ServerContext* context,
                                      grpc::ServerReader<v1::BlobChunk>* reader,
                                      v1::WriteBlobReply* reply) {
-  server::ActivityTracker::Scope scope(state_->activity);
-  return shared::WriteBlob(*state_, context, reader, reply);
+  core::ActivityTracker::Scope scope(state_->activity);
+  return service::WriteBlob(*state_, context, reader, reply);
 }
 
 }  // namespace leancache::service

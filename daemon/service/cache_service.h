@@ -2,14 +2,14 @@
 // The gRPC service: validates each request, marks it active, and hands it to the command that
 // implements it. One handler per RPC; the commands live in daemon/commands/.
 
-#include "daemon/service/daemon_state.h"
+#include "daemon/core/daemon_state.h"
 #include "leancache/v1/cache.grpc.pb.h"
 
 namespace leancache::service {
 
 class CacheService final : public v1::Cache::Service {
  public:
-  explicit CacheService(DaemonState* state) : state_(state) {}
+  explicit CacheService(core::DaemonState* state) : state_(state) {}
 
   grpc::Status Status(grpc::ServerContext* context, const v1::StatusRequest* request,
                       v1::StatusReply* reply) override;
@@ -55,7 +55,7 @@ class CacheService final : public v1::Cache::Service {
                          v1::WriteBlobReply* reply) override;
 
  private:
-  DaemonState* state_;
+  core::DaemonState* state_;
 };
 
 }  // namespace leancache::service

@@ -43,6 +43,7 @@ row() { rows+=("| $1 | $(mb "$(kb VmRSS)") MB | $(mb "$(kb VmHWM)") MB | $2 |");
 sleep 1; row "after start" ""
 t=$EPOCHREALTIME; "$LEANCACHE" -C "$proj" hash >/dev/null; row "after the first hash" "$(secs "$t") s"
 t=$EPOCHREALTIME; "$LEANCACHE" -C "$proj" get >/dev/null 2>&1 || fail "cold get failed"; row "after a cold get of $n archives" "$(secs "$t") s"
+sleep 2; row "2 s later (the job has finished: statistics written, memory trimmed)" ""
 t=$EPOCHREALTIME; "$LEANCACHE" -C "$proj" get >/dev/null 2>&1 || fail "warm get failed"; row "after a warm no-op get" "$(secs "$t") s"
 sleep "$idle"; row "after $idle s idle" ""
 peak=$(kb VmHWM); idle_rss=$(kb VmRSS)

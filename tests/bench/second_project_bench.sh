@@ -43,7 +43,9 @@ timed_get() {  # timed_get PROJECT: seconds of one get (fails the bench when the
   secs "$t"
 }
 archive_bytes=$(du -sb "$LC_TMP/mirror/f" | cut -f1)
-image_mb=$(( (archive_bytes * 2 + $(outputs_bytes "$src") * 5) / 1000000 + 320 ))  # xfs needs >= 300 MB
+# Room for the archives twice and five copies of the outputs, counting a 4 KiB block per file.
+files=$(find "$src" -path '*/.lake/build/*' -type f | wc -l)
+image_mb=$(( (archive_bytes * 2 + n * 8192 + $(outputs_bytes "$src") * 5 + files * 4096 * 5) / 1000000 + 320 ))  # xfs needs >= 300 MB
 
 rows=()
 run_fs() {  # run_fs NAME MKFS... : one file system image

@@ -36,8 +36,8 @@
 #include "daemon/get/unpack_pool.h"
 #include "daemon/index/index.h"
 #include "daemon/keycache/project_key_cache.h"
-#include "daemon/server/activity_tracker.h"
-#include "daemon/server/peer_registry.h"
+#include "daemon/core/activity_tracker.h"
+#include "daemon/core/peer_registry.h"
 #include "daemon/service/cache_service.h"
 #include "daemon/sources/config.h"
 #include "daemon/transfer/fetch_group.h"
@@ -72,10 +72,10 @@ struct Harness {
   std::unique_ptr<leancache::transfer::FetchGroup> fetches;
   std::unique_ptr<leancache::get::UnpackPool> unpack_pool;
   leancache::get::DepHashCache dep_hashes;
-  leancache::server::ActivityTracker activity;
-  leancache::server::PeerRegistry peers;
+  leancache::core::ActivityTracker activity;
+  leancache::core::PeerRegistry peers;
   leancache::keycache::ProjectKeyCache key_cache;
-  leancache::service::DaemonState state;
+  leancache::core::DaemonState state;
   std::unique_ptr<leancache::service::CacheService> service;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<v1::Cache::Stub> stub;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The shared cache of a multi-user build server (issue 6; daemon/shared/README.md), with real
+# The shared cache of a multi-user build server (issue 6; daemon/multiuser/README.md), with real
 # Unix users: a system daemon (`leancached --system`, as its own unprivileged user) and one
 # per-user daemon each for A (trusted, through a group), B (reader) and C (untrusted).
 #   * the system units pass `systemd-analyze verify` (when it works offline here);

@@ -1,0 +1,2 @@
+#pragma once  // fixture: jobs may use stores and core
+#include "daemon/store/blob.h"

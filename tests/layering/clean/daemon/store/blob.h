@@ -1,0 +1,2 @@
+#pragma once  // fixture: stores may use core
+#include "daemon/core/state.h"

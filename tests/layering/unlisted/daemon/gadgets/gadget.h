@@ -1,0 +1,1 @@
+#pragma once  // fixture: a folder daemon/layers.txt does not list
