@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <cerrno>
+#include <map>
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
@@ -23,12 +24,23 @@ absl::StatusOr<PlaceResult> Place(const Entry& entry, const std::filesystem::pat
   };
   fs::AtomicFile::Options fopts;
   fopts.fsync = false;  // as the unpacker in `get` (ltar::UnpackOptions::fsync)
+  // An entry's files share a few directories: each is resolved (confined, created) once. The
+  // file name itself was checked by ReadEntry (no '/', no "..").
+  std::map<std::string, std::string, std::less<>> resolved_dirs;  // relative dir -> resolved dir
   for (const auto& rel : entry.files) {
     const auto source = entry.dir / "files" / rel;
     fs::Fd src(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
     if (!src.valid()) return fail(fs::ErrnoError(errno, absl::StrCat("open ", source.string())));
-    auto target = fs::ResolveConfinedPath(base.string(), rel, true, &created_dirs);
-    if (!target.ok()) return fail(target.status());
+    const size_t slash = rel.rfind('/');
+    const std::string rel_dir = slash == std::string::npos ? "" : rel.substr(0, slash);
+    absl::StatusOr<std::string> target;
+    if (auto it = resolved_dirs.find(rel_dir); it != resolved_dirs.end()) {
+      target = absl::StrCat(it->second, "/", rel.substr(slash + 1));
+    } else {
+      target = fs::ResolveConfinedPath(base.string(), rel, true, &created_dirs);
+      if (!target.ok()) return fail(target.status());
+      if (!rel_dir.empty()) resolved_dirs.emplace(rel_dir, target->substr(0, target->rfind('/')));
+    }
     auto file = fs::AtomicFile::Create(*target, fopts);
     if (!file.ok()) return fail(file.status());
     auto method = fs::CloneFileContents(src.get(), file->fd(), *target, options.clone);
