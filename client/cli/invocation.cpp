@@ -7,12 +7,15 @@
 namespace leancache::cli {
 
 bool Forwarded(const std::string& name) {
-  static const char* kPrefixes[] = {"MATHLIB_", "LEAN_", "LEANCACHE_"};
+  static const char* kPrefixes[] = {"MATHLIB_", "LEAN_", "LEANCACHE_", "LAKE_", "RESERVOIR_", "ELAN_"};
   for (const char* p : kPrefixes) {
     if (name.rfind(p, 0) == 0) return true;
   }
   static const char* kNames[] = {"XDG_CACHE_HOME", "XDG_CONFIG_HOME", "HOME", "HOMEDRIVE",
-                                 "HOMEPATH", "TERM", "RCLONE_S3_PROVIDER"};
+                                 "HOMEPATH", "TERM", "RCLONE_S3_PROVIDER",
+                                 // proxies and CAs, read the way curl reads them (transfer/net_settings.h)
+                                 "http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+                                 "no_proxy", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE"};
   for (const char* n : kNames) {
     if (name == n) return true;
   }

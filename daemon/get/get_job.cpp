@@ -4,6 +4,7 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -25,6 +26,7 @@
 #include "daemon/multiuser/job_hooks.h"
 #include "daemon/sources/config.h"
 #include "daemon/sources/get_sources.h"
+#include "daemon/sources/network_session.h"
 #include "daemon/stats/pending_runs.h"
 #include "daemon/stats/run_counters.h"
 #include "daemon/stats/stats_book.h"
@@ -165,24 +167,20 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
   auto job = std::make_shared<JobState>();
   const std::filesystem::path mathlib_dir = ws.mathlib_dir();
   auto* pool = state.unpack_pool;
+  auto out_dirs = std::make_shared<ltar::OutputDirs>();  // resolved once per directory and job
   // [output store] unpack once per machine, clone into each project (daemon/outstore)
   std::shared_ptr<OutputPlacer> placer = OutputPlacer::ForJob(*state.config, project.request.env, state.index,
                                                               **store, state.quota, cap);
-  auto unpack_one = [job, &store, &mathlib_dir, project_root, placer](const Item& item) {
+  auto unpack_one = [job, &store, &mathlib_dir, project_root, out_dirs, placer](const Item& item) {
     auto archive = (*store)->Path(item.key);
     ltar::UnpackOptions options;
     options.force = true;  // the skip decision was made by the planner
+    options.dirs = out_dirs.get();
     auto base = UnpackBase(*item.entry, project_root, mathlib_dir);
     auto result = placer->Unpack(archive, item.key, base, options);
     if (result.ok()) {
       job->unpacked++;
-      uint64_t written = 0;  // [stats] bytes unpacked
-      for (const auto& f : result->written) {
-        std::error_code ec;
-        auto size = std::filesystem::file_size(f, ec);
-        if (!ec) written += size;
-      }
-      job->stats.Add(stats::Counter::kBytesUnpacked, written);
+      job->stats.Add(stats::Counter::kBytesUnpacked, result->bytes_written);  // [stats]
       SweepOutputDirs(*job, result->written);
     } else {
       job->unpack_failed++;
@@ -271,6 +269,8 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
   size_t total_to_fetch = missing.size();
   bool cancelled = false;
   std::set<const Item*> last_missed;  // still missing, and the last round answered 404
+  std::map<const Item*, transfer::Result> unreached;  // [net] only sources that were unreachable
+  const bool offline = flags.download && sources::OfflineRequested(project.request.options, project.request.env);
   auto send_progress = [&](const char* phase) {
     v1::Event event;
     auto* p = event.mutable_progress();
@@ -288,7 +288,13 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
     if (state.progress_hub) state.progress_hub->Publish(project_root.string(), *p);  // editor Watch
   };
   if (flags.download && missing.empty()) sink.Out("No files to download");
-  if (flags.download && !missing.empty()) {
+  if (flags.download && !missing.empty() && offline) {  // [net] no network: what is missing is a miss
+    std::vector<std::string> names;
+    for (const auto* item : missing) names.push_back(absl::StrCat(item->module, " (", item->hash16, ".ltar)"));
+    for (const auto& line : sources::OfflineMissingLines(names)) sink.Out(line);
+    remaining = missing;
+    last_missed.insert(missing.begin(), missing.end());
+  } else if (flags.download && !missing.empty()) {
     if (state.shared != nullptr) {  // the shared system cache before HTTP (daemon/multiuser/README.md)
       remaining = multiuser::TakeShared(*state.shared, **store, remaining, sink, [&](const Item& item) {
         job->downloaded++;
@@ -305,6 +311,12 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
     auto chain = sources::ResolveGetSources(req, *state.config);
     if (!chain.ok()) {
       sink.Err(std::string(chain.status().message()));
+      return sink.Done(1);
+    }
+    // [net] the request's proxies/CAs, circuit breaker and time budget, for all its transfers
+    auto session = sources::MakeTransferSession(*state.config, project.request.env);
+    if (!session.ok()) {
+      sink.Err(std::string(session.status().message()));
       return sink.Done(1);
     }
     for (const auto& m : chain->messages) {
@@ -365,6 +377,7 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
         request.url = round.FileUrl(item->hash16);
         request.temp_path = temp->string();
         request.forbidden_is_miss = round.forbidden_is_miss;
+        request.session = *session;
         if (reservation && cap != 0) {
           request.reserve = [reservation, cap](uint64_t total) {
             if (reservation->GrowTo(total)) return transfer::Room::kGranted;
@@ -445,8 +458,16 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
             next.push_back(p.item);
             last_missed.insert(p.item);
             recent.Missed(p.item->hash16);
+            unreached.erase(p.item);
             break;
           default:
+            if (r.unreachable) {  // [net] reported once per host below; a later round may have it
+              next.push_back(p.item);
+              last_missed.erase(p.item);
+              unreached[p.item] = r;
+              break;
+            }
+            unreached.erase(p.item);
             job->download_failed++;
             job->stats.AddError(stats::ClassifyTransferFailure(r));  // [stats]
             job->AddError(absl::StrCat(p.item->hash16, ".ltar: ", r.error.empty() ? transfer::VerdictName(r.verdict) : r.error));
@@ -461,6 +482,13 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
         remaining.push_back(item);
         last_missed.insert(item);
       }
+      for (const auto& failure : (*session)->breaker.TakeNew()) sink.Err(sources::UnreachableLine(failure));
+    }
+    for (const auto* item : remaining) {  // [net] no source could be reached for these
+      auto it = unreached.find(item);
+      if (it == unreached.end()) continue;
+      job->download_failed++;
+      job->stats.AddError(stats::ClassifyTransferFailure(it->second));
     }
     if (state.shared != nullptr) multiuser::OfferDelivered(*state.shared, **store, wanted_from_http, remaining);
     send_progress("download");

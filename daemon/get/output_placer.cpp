@@ -88,6 +88,7 @@ absl::StatusOr<ltar::UnpackResult> OutputPlacer::ThroughStore(const std::filesys
              placed->by_method[static_cast<size_t>(fs::CloneMethod::kReadWrite)];
   ltar::UnpackResult result;
   result.written = std::move(placed->written);
+  result.bytes_written = entry->bytes;
   return result;
 }
 

@@ -4,6 +4,7 @@
 
 #include "daemon/commands/clean_command.h"
 #include "daemon/commands/gc_command.h"
+#include "daemon/lake/lake_verbs.h"
 #include "daemon/commands/stats_command.h"
 #include "daemon/commands/verify_command.h"
 #include "daemon/service/editor_service.h"
@@ -133,6 +134,11 @@ grpc::Status CacheService::Stats(grpc::ServerContext* context, const v1::Command
 grpc::Status CacheService::Gc(grpc::ServerContext* context, const v1::CommandRequest* request,
                               grpc::ServerWriter<v1::Event>* writer) {
   return RunCommand(state_, context, request, writer, &commands::RunGc);
+}
+
+grpc::Status CacheService::Lake(grpc::ServerContext* context, const v1::CommandRequest* request,
+                                grpc::ServerWriter<v1::Event>* writer) {
+  return RunCommand(state_, context, request, writer, &lake::RunLake);
 }
 
 grpc::Status CacheService::FileStatus(grpc::ServerContext* context,

@@ -39,6 +39,8 @@ class CacheService final : public v1::Cache::Service {
                      grpc::ServerWriter<v1::Event>* writer) override;
   grpc::Status Gc(grpc::ServerContext* context, const v1::CommandRequest* request,
                   grpc::ServerWriter<v1::Event>* writer) override;
+  grpc::Status Lake(grpc::ServerContext* context, const v1::CommandRequest* request,
+                    grpc::ServerWriter<v1::Event>* writer) override;
 
   grpc::Status FileStatus(grpc::ServerContext* context, const v1::FileStatusRequest* request,
                           v1::FileStatusReply* reply) override;

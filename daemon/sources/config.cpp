@@ -176,6 +176,17 @@ absl::StatusOr<Config> ParseConfig(std::string_view json_text, const std::filesy
         absl::StatusOr<uint64_t> n = ByteCount(value, path, key);
         if (!n.ok()) return n.status();
         cfg.cache_size_cap_bytes = *n;
+      } else if (key == "proxy" || key == "no_proxy" || key == "ca_bundle" || key == "ca_path") {
+        if (!value.is_string()) return Bad(path, absl::StrCat("\"", key, "\" must be a string"));
+        std::string text = TrimAscii(value.get<std::string>());
+        (key == "proxy" ? cfg.proxy : key == "no_proxy" ? cfg.no_proxy
+                                   : key == "ca_bundle" ? cfg.ca_bundle : cfg.ca_path) = text;
+      } else if (key == "request_timeout") {
+        if (!value.is_number_integer() || value.get<int64_t>() < 1 || value.get<int64_t>() > 604800) {
+          return Bad(path, absl::StrCat("\"request_timeout\" must be a number of seconds in 1..604800, not ",
+                                        value.dump()));
+        }
+        cfg.request_timeout_seconds = static_cast<uint32_t>(value.get<int64_t>());
       } else {
         cfg.extra[key] = value;
       }

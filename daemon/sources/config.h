@@ -9,8 +9,16 @@
 //     "hosts": { "public": "https://cache.mathlib.org",
 //                "containers": "https://lakecache.blob.core.windows.net" },
 //     "max_parallel_downloads": 32,
-//     "max_cache_size": "50G"              // or a plain integer; 0 = no cap
+//     "max_cache_size": "50G",             // or a plain integer; 0 = no cap
+//     "proxy": "http://user:pass@proxy:3128", // for every URL, like ALL_PROXY
+//     "no_proxy": "localhost,.internal",     // hosts that bypass the proxy
+//     "ca_bundle": "/etc/ssl/private-ca.pem", // PEM bundle instead of the system store
+//     "ca_path": "/etc/ssl/certs",           // directory of hashed CA certificates
+//     "request_timeout": 10800               // total seconds one request may spend downloading
 //   }
+// The network keys are the daemon's defaults (a system or socket-activated daemon sees no user
+// environment): a request's forwarded http_proxy/https_proxy/ALL_PROXY, no_proxy, CURL_CA_BUNDLE/
+// SSL_CERT_FILE/SSL_CERT_DIR and LEANCACHE_REQUEST_TIMEOUT win over them (network_session.h).
 // "cache_size_cap_bytes" is accepted as another name for "max_cache_size". A request's
 // LEANCACHE_MAX_CACHE_SIZE (same syntax) overrides it for that request (EffectiveCacheCap).
 // A mirror serves the flat layout `{url}/f/{hash16}.ltar`. mode: "prepend" (tried before the
@@ -48,6 +56,11 @@ struct Config {
   std::string container_host{kDefaultContainerHost};
   uint32_t max_parallel_downloads = 32;  // 1..1024
   uint64_t cache_size_cap_bytes = 0;     // 0 = unlimited
+  std::string proxy;                     // "" = none
+  std::string no_proxy;
+  std::string ca_bundle;                 // "" = the system store
+  std::string ca_path;
+  uint32_t request_timeout_seconds = 10800;  // 1..604800
   nlohmann::json extra = nlohmann::json::object();  // unknown top-level keys, untouched
 
   std::filesystem::path source;  // the file it came from; empty for defaults

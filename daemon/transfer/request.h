@@ -6,11 +6,14 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace leancache::transfer {
+
+struct Session;
 
 // Identifies one submitted transfer (for Cancel). 0 is never a valid id.
 using TransferId = std::uint64_t;
@@ -76,6 +79,9 @@ struct GetRequest {
   // kNever, or no room within room_wait, fails the transfer. Null: never asked.
   std::function<Room(std::uint64_t total)> reserve;
   std::chrono::milliseconds room_wait{0};
+  // The request this transfer belongs to: its proxy/CA settings, circuit breaker and time
+  // budget (session.h). Null: direct, default CAs, no breaker, no budget.
+  std::shared_ptr<Session> session;
 };
 
 // Upload the file `source_path` to `url` with HTTP PUT.
@@ -87,6 +93,7 @@ struct PutRequest {
   bool conflict_is_already_present = false;  // 409/412 -> kAlreadyPresent instead of kFailed
   Auth auth;
   ProgressFn progress;
+  std::shared_ptr<Session> session;  // as GetRequest::session
 };
 
 // The outcome of one transfer, after all its attempts.
@@ -102,6 +109,9 @@ struct Result {
   std::string http_version;     // "1.1", "2", ... of the last response
   std::string error;            // empty unless kFailed/kCancelled; no secrets, no query strings
   bool refused_room = false;    // the last attempt stopped because GetRequest::reserve said no
+  // kFailed because the session's breaker is open for the host or proxy (or its time budget ran
+  // out): Session::breaker holds the one failure that explains all such transfers.
+  bool unreachable = false;
 
   bool ok() const { return verdict == Verdict::kDelivered; }
 };

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -47,6 +48,8 @@ const char* VerdictName(Verdict verdict) {
 TransferJob::TransferJob(TransferId id, GetRequest request, CompletionFn done)
     : id_(id), is_get_(true), get_(std::move(request)), done_(std::move(done)) {
   url_ = get_.url;
+  session_ = get_.session;
+  InitRoute();
   redactor_.AddUrl(url_);
   redactor_.Add(get_.auth.bearer_token);
   if (get_.auth.sigv4) {
@@ -63,12 +66,19 @@ TransferJob::TransferJob(TransferId id, PutRequest request, std::string payload_
       payload_sha256_(std::move(payload_sha256)),
       done_(std::move(done)) {
   url_ = put_.url;
+  session_ = put_.session;
+  InitRoute();
   redactor_.AddUrl(url_);
   redactor_.Add(put_.auth.bearer_token);
   if (put_.auth.sigv4) {
     redactor_.Add(put_.auth.sigv4->secret_access_key);
     redactor_.Add(put_.auth.sigv4->session_token);
   }
+}
+
+void TransferJob::InitRoute() {
+  route_ = RouteFor(url_, session_ ? session_->net : NetSettings{});
+  if (!route_.proxy.empty()) redactor_.AddUrl(route_.proxy);  // proxy credentials
 }
 
 TransferJob::~TransferJob() {
@@ -192,11 +202,7 @@ absl::Status TransferJob::Configure(const TransportOptions& options) {
   Set(e, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_limit, "LOW_SPEED_LIMIT", st);
   Set(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()),
       "LOW_SPEED_TIME", st);
-  if (options.attempt_timeout.count() > 0) {
-    Set(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.attempt_timeout.count()), "TIMEOUT_MS",
-        st);
-  }
-  if (!options.ca_file.empty()) Set(e, CURLOPT_CAINFO, options.ca_file.c_str(), "CAINFO", st);
+  ConfigureNetwork(options, st);
 
   const Auth& auth = is_get_ ? get_.auth : put_.auth;
   const ProgressFn& progress = is_get_ ? get_.progress : put_.progress;
@@ -248,6 +254,34 @@ absl::Status TransferJob::Configure(const TransportOptions& options) {
     Set(e, CURLOPT_XFERINFODATA, static_cast<void*>(this), "XFERINFODATA", st);
   }
   return st;
+}
+
+// Proxy, CA and time limits of one attempt. They come from the request's session and the
+// daemon's options, never from the daemon's environment: CURLOPT_PROXY and CURLOPT_NOPROXY are
+// always set ("" = none), which stops libcurl from reading http_proxy & co. itself.
+void TransferJob::ConfigureNetwork(const TransportOptions& options, absl::Status& st) {
+  CURL* e = easy_;
+  const NetSettings* net = session_ ? &session_->net : nullptr;
+  Set(e, CURLOPT_PROXY, route_.proxy.c_str(), "PROXY", st);
+  Set(e, CURLOPT_NOPROXY, net != nullptr ? net->no_proxy.c_str() : "", "NOPROXY", st);
+  const std::string& ca_file = net != nullptr && !net->ca_file.empty() ? net->ca_file : options.ca_file;
+  if (!ca_file.empty()) {
+    Set(e, CURLOPT_CAINFO, ca_file.c_str(), "CAINFO", st);
+    Set(e, CURLOPT_PROXY_CAINFO, ca_file.c_str(), "PROXY_CAINFO", st);
+  }
+  if (net != nullptr && !net->ca_path.empty()) {
+    Set(e, CURLOPT_CAPATH, net->ca_path.c_str(), "CAPATH", st);
+    Set(e, CURLOPT_PROXY_CAPATH, net->ca_path.c_str(), "PROXY_CAPATH", st);
+  }
+  // One attempt ends by the attempt timeout or the session's deadline, whichever comes first.
+  long timeout_ms = static_cast<long>(options.attempt_timeout.count());
+  if (session_ && session_->deadline != Session::Clock::time_point::max()) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(session_->deadline -
+                                                                      Session::Clock::now());
+    long left_ms = std::max(1L, static_cast<long>(left.count()));
+    timeout_ms = timeout_ms > 0 ? std::min(timeout_ms, left_ms) : left_ms;
+  }
+  if (timeout_ms > 0) Set(e, CURLOPT_TIMEOUT_MS, timeout_ms, "TIMEOUT_MS", st);
 }
 
 size_t TransferJob::WriteBody(char* data, size_t size, size_t n, void* self_ptr) {
@@ -339,6 +373,18 @@ TransferJob::AttemptOutcome TransferJob::EndAttempt(CURLcode code) {
   curl_easy_getinfo(easy_, CURLINFO_HTTP_VERSION, &version);
   curl_off_t retry_after = 0;
   curl_easy_getinfo(easy_, CURLINFO_RETRY_AFTER, &retry_after);
+  AttemptFacts facts;
+  facts.curl_code = static_cast<int>(code);
+  facts.http_status = status;
+  curl_easy_getinfo(easy_, CURLINFO_HTTP_CONNECTCODE, &facts.connect_status);
+  facts.via_proxy = !route_.proxy.empty();
+  curl_off_t pretransfer = 0, namelookup = 0;
+  curl_easy_getinfo(easy_, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+  curl_easy_getinfo(easy_, CURLINFO_NAMELOOKUP_TIME_T, &namelookup);
+  facts.request_sent = pretransfer > 0;
+  facts.name_resolved = namelookup > 0;
+  reach_cause_ = ClassifyReach(facts);
+  answered_ = status > 0 && reach_cause_ == ReachCause::kNone;
 
   result_.http_status = status;
   result_.curl_code = static_cast<int>(code);
@@ -402,7 +448,10 @@ TransferJob::AttemptOutcome TransferJob::EndAttempt(CURLcode code) {
                               ErrnoText(write_errno_)));
       return out;  // local I/O trouble: retrying will not help
     }
-    out.final = !IsRetryableCurlCode(code);
+    // libcurl 7.88 may fail a transfer that picked up a proxy connection left behind by a
+    // refused CONNECT with CURLE_FAILED_INIT ("no filter connected"): worth one more attempt
+    // (which the breaker fails at once when the proxy did refuse us).
+    out.final = !IsRetryableCurlCode(code) && !(code == CURLE_FAILED_INIT && facts.via_proxy);
   } else {
     out.final = !IsRetryableHttpStatus(status);
   }
@@ -410,6 +459,24 @@ TransferJob::AttemptOutcome TransferJob::EndAttempt(CURLcode code) {
 }
 
 void TransferJob::SetFailure(std::string detail) { detail_ = std::move(detail); }
+
+HostFailure TransferJob::ReachFailure() const {
+  HostFailure f;
+  f.host = route_.host;
+  f.proxy = route_.proxy_display;
+  f.cause = reach_cause_;
+  f.detail = redactor_.Scrub(error_buffer_[0] != '\0'
+                                 ? std::string(error_buffer_)
+                                 : std::string(curl_easy_strerror(static_cast<CURLcode>(result_.curl_code))));
+  return f;
+}
+
+void TransferJob::FailUnreachable(const HostFailure& why) {
+  verdict_ = Verdict::kFailed;
+  result_.unreachable = true;
+  std::string where = why.proxy.empty() ? why.host : absl::StrCat(why.host, " via proxy ", why.proxy);
+  SetFailure(absl::StrCat("cannot reach ", where, ": ", ReachCauseText(why.cause)));
+}
 
 std::string TransferJob::FailureText() const {
   std::string curl_part;

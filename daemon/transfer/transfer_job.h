@@ -11,8 +11,10 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "daemon/transfer/reach_failure.h"
 #include "daemon/transfer/redact.h"
 #include "daemon/transfer/request.h"
+#include "daemon/transfer/session.h"
 #include "daemon/transfer/transport_options.h"
 
 namespace leancache::transfer {
@@ -45,6 +47,19 @@ class TransferJob {
   // its first refusal.
   bool MayWaitForRoom(std::chrono::steady_clock::time_point now) const;
   CURL* easy() const { return easy_; }
+  // The request's session (null when the submitter gave none) and this transfer's route.
+  Session* session() const { return session_.get(); }
+  const Route& route() const { return route_; }
+  // Whether the last attempt reached the host (an HTTP answer other than a proxy's 407), and
+  // if not, whether it failed to reach it (ReachCause::kNone otherwise).
+  bool answered() const { return answered_; }
+  ReachCause reach_cause() const { return reach_cause_; }
+  // The failure of the last attempt for the breaker: route, cause and curl's scrubbed words.
+  HostFailure ReachFailure() const;
+
+  // Ends the transfer as unreachable because of `why` (the breaker is open for its route, or the
+  // session's time budget ran out): the next Finish reports kFailed with Result::unreachable.
+  void FailUnreachable(const HostFailure& why);
 
   // Opens the file (first attempt) and configures a fresh easy handle for the next attempt.
   // Errors (file cannot be opened, curl refuses an option) are final: FailedPrecondition /
@@ -83,8 +98,10 @@ class TransferJob {
   static int Progress(void* self, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                       curl_off_t ulnow);
 
+  void InitRoute();
   absl::Status OpenFile();
   absl::Status Configure(const TransportOptions& options);
+  void ConfigureNetwork(const TransportOptions& options, absl::Status& status);
   void SetFailure(std::string detail);
   std::string FailureText() const;
 
@@ -96,6 +113,10 @@ class TransferJob {
   CompletionFn done_;
   std::string url_;
   Redactor redactor_;
+  std::shared_ptr<Session> session_;
+  Route route_;
+  bool answered_ = false;
+  ReachCause reach_cause_ = ReachCause::kNone;
 
   int fd_ = -1;
   std::uint64_t put_size_ = 0;

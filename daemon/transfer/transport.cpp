@@ -11,6 +11,7 @@
 #include "daemon/transfer/file_sha256.h"
 #include "daemon/transfer/redact.h"
 #include "daemon/transfer/retry_policy.h"
+#include "daemon/transfer/session.h"
 #include "daemon/transfer/transfer_job.h"
 
 namespace leancache::transfer {
@@ -184,6 +185,21 @@ TransportStats Transport::Stats() const {
 }
 
 void Transport::StartJob(TransferJob* job) {
+  if (Session* session = job->session()) {
+    // An open breaker or a spent budget fails the transfer before it touches the network.
+    std::optional<HostFailure> why = session->breaker.Blocking(job->route());
+    if (!why && session->Expired(Clock::now())) {
+      HostFailure spent{job->route().host, job->route().proxy_display, ReachCause::kTimeBudget,
+                        absl::StrCat("time budget of ", session->budget.count(), " s")};
+      session->breaker.Failed(job->route(), spent);
+      why = spent;
+    }
+    if (why) {
+      job->FailUnreachable(*why);
+      Complete(job->id(), /*cancelled=*/false, nullptr);
+      return;
+    }
+  }
   absl::Status s = job->BeginAttempt(options_);
   if (!s.ok()) {
     Complete(job->id(), /*cancelled=*/false, nullptr);
@@ -253,6 +269,22 @@ void Transport::HandleDone(CURL* easy, CURLcode code) {
     backoff_.push_back({Clock::now() + kRoomRetryDelay, job->id()});
     return;
   }
+  if (Session* session = job->session()) {
+    if (job->answered()) {
+      session->breaker.Answered(job->route());
+    } else if (job->reach_cause() != ReachCause::kNone &&
+               session->breaker.Failed(job->route(), job->ReachFailure())) {
+      FailBlocked(*session);  // this job and every other one of the request on that route
+      return;
+    } else if (std::optional<HostFailure> why = session->breaker.Blocking(job->route())) {
+      // Got no answer on a route another transfer found dead meanwhile: whatever its own error
+      // (libcurl may report a reused proxy connection oddly), it fails for the same reason.
+      job->FailUnreachable(*why);
+      Complete(job->id(), /*cancelled=*/false, nullptr);
+      return;
+    }
+    if (session->Expired(Clock::now())) outcome.final = true;  // no retry past the budget
+  }
   if (!outcome.final && job->attempts() - job->room_refusals() < options_.retry.max_attempts) {
     double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
     auto delay = BackoffDelay(options_.retry, job->attempts() - job->room_refusals(),
@@ -285,6 +317,30 @@ void Transport::Complete(TransferId id, bool cancelled, const char* reason) {
     return;
   }
   FinishAndNotify(*job, cancelled, reason);
+}
+
+void Transport::FailBlocked(Session& session) {
+  std::vector<std::pair<TransferId, HostFailure>> victims;
+  for (const auto& [id, job] : jobs_) {
+    if (job->session() != &session) continue;
+    if (std::optional<HostFailure> why = session.breaker.Blocking(job->route())) {
+      victims.emplace_back(id, *std::move(why));
+    }
+  }
+  std::sort(victims.begin(), victims.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (!victims.empty()) {
+    const HostFailure& f = victims.front().second;
+    spdlog::info("cannot reach {}{}{}: {} ({}); failing {} transfer(s) of the request at once", f.host,
+                 f.proxy.empty() ? "" : " via proxy ", f.proxy, ReachCauseText(f.cause), f.detail,
+                 victims.size());
+  }
+  for (const auto& [id, why] : victims) {
+    auto it = jobs_.find(id);
+    if (it == jobs_.end()) continue;
+    it->second->FailUnreachable(why);
+    Complete(id, /*cancelled=*/false, nullptr);
+  }
 }
 
 void Transport::FinishAndNotify(TransferJob& job, bool cancelled, const char* reason) {

@@ -6,6 +6,12 @@
 // other 4xx) are not. Verdicts follow spec mathlib-cache.md §5.2 (M-late) and fix the §11
 // pitfalls: a short body is never delivered and a miss leaves no file behind.
 //
+// A request's transfers may share a Session (session.h): each attempt then uses the session's
+// proxy and CA settings (never the daemon's environment), no attempt outlives its time budget,
+// and once one transfer finds a host or proxy unreachable (reach_failure.h) the session's
+// breaker fails every other transfer of the request on that route at once, with
+// Result::unreachable, instead of letting each wait and retry.
+//
 // Threading: Submit*/Start*/Cancel*/Stats may be called from any thread. Callbacks run on
 // threads the transport owns, never on the submitter's: progress callbacks and every completion
 // except kDelivered GETs run on the NETWORK THREAD and must be quick (queue work elsewhere); a
@@ -37,6 +43,7 @@
 namespace leancache::transfer {
 
 class TransferJob;
+struct Session;
 
 // Counters since the transport started. Snapshot; safe to read from any thread.
 struct TransportStats {
@@ -109,6 +116,8 @@ class Transport {
   void Complete(TransferId id, bool cancelled, const char* reason);
   void FinishAndNotify(TransferJob& job, bool cancelled, const char* reason);
   void CancelJob(TransferId id, const char* reason);
+  // Fails at once every transfer of `session` whose route its breaker has just opened.
+  void FailBlocked(Session& session);
   long PollTimeoutMs(std::chrono::steady_clock::time_point now);
 
   const TransportOptions options_;

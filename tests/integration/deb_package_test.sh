@@ -19,8 +19,15 @@ dpkg -x "$deb" "$root"
 for f in lib/systemd/system/leancached.socket lib/systemd/system/leancached.service lib/sysusers.d/leancache.conf lib/tmpfiles.d/leancache.conf; do
   find "$root" -path "*/$f" | grep -q . || fail "the package lacks $f"
 done
-prefix=$(dpkg-deb -c "$deb" | grep -o '\./[^ ]*/bin/leancache$' | sed 's|^\./||; s|/bin/leancache$||')
-[ -n "$prefix" ] || fail "leancache binary not in the package"
+# Debian policy: everything under /usr, whatever prefix the build tree was configured with.
+listing=$(dpkg -c "$deb")
+for f in ./usr/bin/leancache ./usr/bin/leancached ./usr/bin/ltar ./usr/lib/systemd/user/leancached.service \
+         ./usr/lib/systemd/user/leancached.socket ./usr/lib/systemd/system/leancached.service \
+         ./usr/lib/systemd/system/leancached.socket; do
+  grep -q " $f\$" <<<"$listing" || fail "dpkg -c does not list $f"
+done
+! grep -q ' \./usr/local/' <<<"$listing" || fail "the package installs under /usr/local: $(grep -m3 ' ./usr/local/' <<<"$listing")"
+prefix=usr
 for f in bin/leancache bin/leancached bin/ltar lib/systemd/user/leancached.socket lib/systemd/user/leancached.service \
          share/man/man1/leancache.1 share/man/man8/leancached.8 share/bash-completion/completions/leancache \
          share/leancache/leangz-v1.dict share/leancache/NOTICE; do
@@ -29,7 +36,13 @@ done
 "$root/$prefix/bin/leancache" --version | grep -q '^leancache ' || fail "installed leancache does not run"
 "$root/$prefix/bin/leancached" --version | grep -q '^leancached ' || fail "installed leancached does not run"
 "$root/$prefix/bin/ltar" -k "$LEANCACHE_SHARED_DIR/vectors/ltar/a.ltar" | grep -q 'git=test@abc' || fail "installed ltar does not read archives"
-grep -q "ExecStart=/$prefix/bin/leancached" "$root/$prefix/lib/systemd/user/leancached.service" || fail "unit points elsewhere"
+for unit in user/leancached.service system/leancached.service; do
+  grep -q "^ExecStart=/usr/bin/leancached" "$root/usr/lib/systemd/$unit" || fail "$unit points elsewhere: $(grep ExecStart "$root/usr/lib/systemd/$unit")"
+done
+# `cmake --install` to another prefix (bootstrap.sh: /usr/local) writes units naming that prefix.
+cmake --install . --prefix "$LC_TMP/inst" >"$LC_TMP/install.log" 2>&1 || fail "cmake --install failed: $(tail -5 "$LC_TMP/install.log")"
+grep -q "^ExecStart=$LC_TMP/inst/bin/leancached" "$LC_TMP/inst/lib/systemd/user/leancached.service" \
+  || fail "installed user unit points elsewhere: $(grep ExecStart "$LC_TMP/inst/lib/systemd/user/leancached.service")"
 man -l "$root/$prefix/share/man/man1/leancache.1" >/dev/null 2>&1 || fail "man page does not render"
 pass "package $(basename "$deb"): binaries run, units, man pages, completion, notice; Depends: $(cut -c1-80 <<<"$depends")..."
 

@@ -12,6 +12,9 @@
 #   * retries are bounded: no archive is requested more than 2 x --max-attempts times in one
 #     get (--max-attempts attempts, each of which libcurl may repeat once on a dead keep-alive
 #     connection).
+# Then hard faults (NETWORK_HARD_TRIALS rounds, default 3, ci 1): a source under .invalid, a
+# refused port, an untrusted TLS certificate and a proxy that is down must each end the get with
+# exit 1 and one line naming the host or proxy within 20 s, leaving nothing behind.
 # Default 24 trials of 150 modules (> 3 600 requests; RELIABILITY_MODE=ci: 2 trials of 60).
 source "$(dirname "$0")/lib.sh"
 TRIALS=$(rel_trials "${1:-${NETWORK_FAULTS_TRIALS:-}}" 24 2)
@@ -22,6 +25,7 @@ MAX_ATTEMPTS=5
 TRANSIENT=${NETWORK_FAULTS_MIX:-'{"status":0.06,"reset":0.05,"truncate":0.05,"stall":0.01,"trickle":0.03,"close":0.03}'}
 WITH_SHORT=${NETWORK_FAULTS_MIX_SHORT:-'{"status":0.06,"reset":0.05,"truncate":0.05,"short":0.03,"stall":0.01,"trickle":0.03,"close":0.03}'}
 lc_setup
+unset http_proxy https_proxy HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE
 lc_mirrored_fixture "$MODULES" --stall-timeout 2 --max-attempts "$MAX_ATTEMPTS"
 faultproxy_start "127.0.0.1:$NGINX_PORT" "$LC_TMP/proxy" --seed "${RELIABILITY_SEED:-7}" \
   --trickle-rate 50000 --stall-seconds 20 >/dev/null
@@ -84,12 +88,66 @@ for t in $(seq 1 "$TRIALS"); do
     echo "trial $t ($mix): ok (exit $rc, $r requests, max $h per archive)"
   fi
 done
-faultproxy_stop; nginx_stop
+faultproxy_stop
+
+# Hard faults: a source that cannot be reached at all — a name under .invalid, a refused port,
+# an untrusted TLS certificate, a proxy that is down. Each get must end fast (exit 1, exactly one
+# "cannot reach" line naming the host or proxy, no temp file, nothing corrupt) however many
+# archives are missing; a get from the live mirror then completes.
+HARD_TRIALS=$(rel_trials "${NETWORK_HARD_TRIALS:-}" 3 1)
+plain_url=$NGINX_URL plain_dir=$NGINX_DIR
+NGINX_TLS=1 nginx_start "$mirror" "$LC_TMP/nginx-tls" >/dev/null
+tls_url=$NGINX_URL
+dead_port=$(free_port)
+declare -A hard_max_ms
+hard_failed=0
+for t in $(seq 1 "$HARD_TRIALS"); do
+  for fault in unresolvable refused tls proxy_down; do
+    export MATHLIB_CACHE_DIR="$LC_TMP/cache-hard"
+    rm -rf "$MATHLIB_CACHE_DIR"
+    rel_copy_sources "$src" "$P"
+    proxy=""
+    case $fault in
+      unresolvable) url="http://leancache-rel-$t.invalid" want="cannot reach leancache-rel-$t.invalid: could not resolve host" ;;
+      refused) url="http://127.0.0.1:$dead_port" want="cannot reach 127.0.0.1:$dead_port: could not connect" ;;
+      tls) url="$tls_url" want="cannot reach ${tls_url#https://}: TLS certificate not trusted" ;;
+      proxy_down) url="$plain_url" proxy="http://u:pw-$t@127.0.0.1:$dead_port"
+                  want="cannot reach proxy http://127.0.0.1:$dead_port (for ${plain_url#http://}): proxy refused the connection" ;;
+    esac
+    t0=$(rel_now_ms)
+    set +e; out=$(http_proxy="$proxy" MATHLIB_CACHE_GET_URL="$url" "$LEANCACHE" -C "$P" get 2>&1); rc=$?; set -e
+    ms=$(( $(rel_now_ms) - t0 ))
+    [ "$ms" -gt "${hard_max_ms[$fault]:-0}" ] && hard_max_ms[$fault]=$ms
+    bad=""
+    [ "$rc" = 1 ] || bad="exit $rc"
+    grep -qF -- "$want" <<<"$out" || bad="$bad; no line '$want'"
+    [ "$(grep -c '^cannot reach' <<<"$out")" = 1 ] || bad="$bad; not exactly one 'cannot reach' line"
+    [ "$ms" -lt 20000 ] || bad="$bad; took $ms ms"
+    ! grep -q "pw-$t" <<<"$out" || bad="$bad; proxy password in the output"
+    [ "$(rel_temp_files "$MATHLIB_CACHE_DIR")" = 0 ] || bad="$bad; temp files left"
+    set +e; out2=$(MATHLIB_CACHE_GET_URL="$plain_url" "$LEANCACHE" -C "$P" get 2>&1); rc2=$?; set -e
+    [ "$rc2" = 0 ] || bad="$bad; get from the live mirror then exit $rc2: $(tail -2 <<<"$out2")"
+    rel_verify "$P"
+    [ "$VERIFY_RC" = 0 ] || { corrupt=$((corrupt + ${VERIFY_PROBLEMS/\?/1})); bad="$bad; verify: $(head -c 300 <<<"$VERIFY_JSON")"; }
+    if [ -n "$bad" ]; then
+      hard_failed=$((hard_failed + 1)); failed=$((failed + 1))
+      echo "hard $t $fault: FAIL ($ms ms) $bad: $(tail -3 <<<"$out")" >&2
+    else
+      echo "hard $t $fault: ok, exit 1 after $ms ms with $n archives missing: $(grep '^cannot reach' <<<"$out")"
+    fi
+  done
+done
+nginx_stop "$LC_TMP/nginx-tls"
+NGINX_DIR=$plain_dir
+nginx_stop
+secs() { awk -v m="${hard_max_ms[$1]:-0}" 'BEGIN { printf "%.1f", m / 1000 }'; }
 injected=$(( requests - ${fault_totals[pass]:-0} ))
 rel_figures network_faults trials="$TRIALS" requests="$requests" faults_injected="$injected" \
   status_5xx="${fault_totals[status]}" reset="${fault_totals[reset]}" truncate="${fault_totals[truncate]}" \
   short_body="${fault_totals[short]}" stall="${fault_totals[stall]}" trickle="${fault_totals[trickle]}" \
   close="${fault_totals[close]}" gets_ok="$gets_ok" transient_trials_ok="$transient_ok" gets_exit1="$gets_failed_clean" wrong_exit="$wrong_rc" \
-  max_requests_per_archive="$max_hits" corrupt="$corrupt" failed_trials="$failed"
+  max_requests_per_archive="$max_hits" corrupt="$corrupt" failed_trials="$failed" \
+  hard_trials="$HARD_TRIALS" hard_archives="$n" hard_failed="$hard_failed" unresolvable_max_s="$(secs unresolvable)" \
+  refused_max_s="$(secs refused)" tls_max_s="$(secs tls)" proxy_down_max_s="$(secs proxy_down)"
 [ "$failed" = 0 ] || fail "network_faults: $failed of $TRIALS trials failed"
 echo "network_faults: all $TRIALS trials passed ($requests requests, $injected faults)"

@@ -42,7 +42,7 @@ for part in "${parts[@]}"; do
       other="clean cancels: $(fig "$part" clean_cancels); still active after 5 s: $(fig "$part" still_active_after_5s)" ;;
     network_faults)
       applied="$(fig "$part" faults_injected) faults in $(fig "$part" requests) requests (5xx $(fig "$part" status_5xx), reset $(fig "$part" reset), truncated $(fig "$part" truncate), short body $(fig "$part" short_body), stall $(fig "$part" stall), trickle $(fig "$part" trickle), closed $(fig "$part" close))"
-      other="gets exit 0: $(fig "$part" gets_ok) ($(fig "$part" transient_trials_ok) of the transient-only trials), exit 1: $(fig "$part" gets_exit1), wrong exit: $(fig "$part" wrong_exit); max requests per archive: $(fig "$part" max_requests_per_archive)" ;;
+      other="gets exit 0: $(fig "$part" gets_ok) ($(fig "$part" transient_trials_ok) of the transient-only trials), exit 1: $(fig "$part" gets_exit1), wrong exit: $(fig "$part" wrong_exit); max requests per archive: $(fig "$part" max_requests_per_archive); unreachable source ($(fig "$part" hard_trials) × .invalid / refused / untrusted TLS / proxy down, $(fig "$part" hard_archives) archives): exit 1 within $(fig "$part" unresolvable_max_s) / $(fig "$part" refused_max_s) / $(fig "$part" tls_max_s) / $(fig "$part" proxy_down_max_s) s, failed: $(fig "$part" hard_failed)" ;;
     disk_full)
       if [ "$(fig "$part" skipped)" = 1 ]; then applied="skipped (no tmpfs mount)"; other=""; else
       applied="tmpfs CACHEDIR / project .lake at 10–90% of the need"

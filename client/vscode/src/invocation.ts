@@ -17,9 +17,10 @@ export interface Invocation {
 
 // True for variables the daemon needs (the C++ client's cli::Forwarded rule): MATHLIB_*, LEAN_*,
 // LEANCACHE_*, and XDG_CACHE_HOME, XDG_CONFIG_HOME, HOME, HOMEDRIVE, HOMEPATH, TERM,
-// RCLONE_S3_PROVIDER.
+// RCLONE_S3_PROVIDER, and the proxy and CA variables curl honours.
 const FORWARDED_NAMES = new Set(['XDG_CACHE_HOME', 'XDG_CONFIG_HOME', 'HOME', 'HOMEDRIVE', 'HOMEPATH', 'TERM',
-  'RCLONE_S3_PROVIDER']);
+  'RCLONE_S3_PROVIDER', 'http_proxy', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY', 'no_proxy',
+  'NO_PROXY', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'CURL_CA_BUNDLE']);
 export function forwarded(name: string): boolean {
   return ['MATHLIB_', 'LEAN_', 'LEANCACHE_'].some((p) => name.startsWith(p)) || FORWARDED_NAMES.has(name);
 }

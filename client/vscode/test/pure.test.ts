@@ -23,6 +23,7 @@ test('invocation forwards only the variables the C++ client forwards', () => {
   assert.equal(inv.project_root, '/p');
   assert.equal(inv.client_cwd, '/p/sub');
   assert.ok(forwarded('MATHLIB_CACHE_GET_URL') && !forwarded('AWS_SECRET_ACCESS_KEY'));
+  assert.ok(forwarded('https_proxy') && forwarded('SSL_CERT_FILE') && !forwarded('HTTP_PROXY'));
 });
 
 test('project root is the nearest directory with lake-manifest.json', () => {

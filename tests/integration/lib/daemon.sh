@@ -118,3 +118,9 @@ lc_mirrored_fixture() {
   nginx_start "$mirror" "$LC_TMP/nginx" >/dev/null
   export MATHLIB_CACHE_GET_URL="$NGINX_URL"
 }
+
+# lc_copy_sources SRC DST: the project's sources without build outputs (a fresh checkout).
+lc_copy_sources() {
+  rm -rf "$2"; mkdir -p "$2"
+  (cd "$1" && find . -path '*/.lake/build' -prune -o -type f -print | cpio -pdm --quiet "$2")
+}

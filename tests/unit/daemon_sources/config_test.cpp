@@ -154,5 +154,19 @@ TEST(ConfigLoad, DirectoryInsteadOfFileIsAnError) {
   EXPECT_NE(c.status().message().find("config.json"), absl::string_view::npos);
 }
 
+TEST(ConfigParse, NetworkKeys) {
+  auto c = ParseConfig(R"({"proxy": " http://p:3128 ", "no_proxy": "localhost", "ca_bundle": "/ca.pem",
+                          "ca_path": "/certs", "request_timeout": 60})", "/x.json");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->proxy, "http://p:3128");
+  EXPECT_EQ(c->no_proxy, "localhost");
+  EXPECT_EQ(c->ca_bundle, "/ca.pem");
+  EXPECT_EQ(c->ca_path, "/certs");
+  EXPECT_EQ(c->request_timeout_seconds, 60u);
+  EXPECT_EQ(ParseConfig("{}", "/x.json")->request_timeout_seconds, 10800u);
+  EXPECT_FALSE(ParseConfig(R"({"proxy": 3})", "/x.json").ok());
+  EXPECT_FALSE(ParseConfig(R"({"request_timeout": 0})", "/x.json").ok());
+}
+
 }  // namespace
 }  // namespace leancache::sources
