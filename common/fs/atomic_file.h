@@ -46,6 +46,8 @@ class AtomicFile {
   void Abandon();
 
   const std::string& target_path() const { return target_; }
+  // The temporary file's descriptor until Commit/Abandon (e.g. to fill it with FICLONE).
+  int fd() const { return fd_.get(); }
   const std::string& temp_path() const { return temp_; }
 
  private:

@@ -7,6 +7,7 @@
 #include "common/keys/archive_name.h"
 #include "daemon/project/project_keys.h"
 #include "daemon/evict/cache_quota.h"
+#include "daemon/evict/output_store_usage.h"
 #include "daemon/evict/project_usage.h"
 #include "daemon/index/index.h"
 #include "daemon/store/blob_store.h"
@@ -65,9 +66,14 @@ void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
     freed += size;
   }
   for (const auto& n : notes) sink.Err(n);
+  // [output store] entries of the archives just deleted go too.
+  auto pruned = evict::PruneOutputStore(*state.index, *state.config, project->request.env,
+                                        (*store)->dir().string(), UINT64_MAX);
+  if (!pruned.ok()) sink.Err(absl::StrCat("output store: ", pruned.status().message()));
   nlohmann::json summary = {{"deleted", deleted},
                             {"bytes_freed", freed},
                             {"kept_for_other_projects", kept_for_others}};
+  if (pruned.ok() && *pruned) summary["output_store_entries_removed"] = (*pruned)->entries;
   sink.Done(0, summary.dump());
 }
 

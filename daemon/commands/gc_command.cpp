@@ -7,6 +7,7 @@
 #include "daemon/commands/command_word.h"
 #include "daemon/project/request_env.h"
 #include "daemon/evict/cache_quota.h"
+#include "daemon/evict/output_store_usage.h"
 #include "daemon/evict/project_usage.h"
 #include "daemon/index/index.h"
 #include "daemon/sources/config.h"
@@ -76,6 +77,11 @@ void RunGc(const core::DaemonState& state, const v1::CommandRequest& request,
   }
   auto usage = state.quota->UsageOf(**store);
   if (!usage.ok()) return fail(std::string(usage.status().message()));
+  // [output store] orphans out; under a cap the store gets what the archives leave free.
+  const uint64_t archive_total = usage->archive_bytes + usage->reserved_bytes;
+  auto pruned = evict::PruneOutputStore(*state.index, *state.config, env->env, dir,
+                                        *cap == 0 ? UINT64_MAX : *cap > archive_total ? *cap - archive_total : 0);
+  if (!pruned.ok()) sink.Err(absl::StrCat("leancache gc: output store: ", pruned.status().message()));
 
   for (const auto& n : notes) sink.Err(n);
   std::string line = absl::StrCat("gc: ", dir, ": evicted ", report.archives, " archive(s) (",
@@ -85,6 +91,7 @@ void RunGc(const core::DaemonState& state, const v1::CommandRequest& request,
                   " record(s) of missing files; now ", usage->archives, " archives, ",
                   stats::HumanBytes(usage->archive_bytes));
   absl::StrAppend(&line, *cap == 0 ? " (no size cap set)" : absl::StrCat(" of a ", stats::HumanBytes(*cap), " cap"));
+  if (pruned.ok()) absl::StrAppend(&line, evict::OutputStoreNote(*pruned));
   if (!report.reached_target) {
     absl::StrAppend(&line, " (", report.pinned_skipped, " archive(s) in use by running requests were kept)");
   }
@@ -101,6 +108,10 @@ void RunGc(const core::DaemonState& state, const v1::CommandRequest& request,
                             {"archives", usage->archives},
                             {"archive_bytes", usage->archive_bytes},
                             {"under_cap", *cap == 0 || usage->archive_bytes + usage->reserved_bytes <= *cap}};
+  if (pruned.ok() && *pruned) {
+    summary["output_store_entries_removed"] = (*pruned)->entries;
+    summary["output_store_bytes"] = (*pruned)->left.bytes;
+  }
   sink.Done(report.reached_target ? 0 : 1, summary.dump());
 }
 

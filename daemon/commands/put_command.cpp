@@ -4,7 +4,10 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/keys/archive_name.h"
 #include "daemon/commands/command_word.h"
+#include "daemon/index/negative_cache.h"
 #include "daemon/project/project_keys.h"
 #include "daemon/pack/git_state.h"
 #include "daemon/pack/pack_run.h"
@@ -49,6 +52,26 @@ std::optional<upload::Backend> Backend(const v1::CommandRequest& request, core::
   }
   Forward(backend->messages, sink);
   return std::move(*backend);
+}
+
+// [negative cache] Drops the "not found" memory of the archives `files` (paths of
+// "<hash16>.ltar") or `keys`, for every source: after a put they may be on the server.
+void ForgetMisses(const core::DaemonState& state, const std::vector<std::string>& hash16s) {
+  if (state.index == nullptr || hash16s.empty()) return;
+  auto dropped = index::NegativeCache(*state.index).Forget(hash16s);
+  if (!dropped.ok()) spdlog::warn("negative cache: {}", dropped.status().ToString());
+}
+void ForgetMisses(const core::DaemonState& state, const std::vector<std::filesystem::path>& files) {
+  std::vector<std::string> hash16s;
+  for (const auto& f : files) {
+    if (auto key = keys::KeyFromFileName(f.filename().string())) hash16s.push_back(absl::StrFormat("%016x", *key));
+  }
+  ForgetMisses(state, hash16s);
+}
+void ForgetMisses(const core::DaemonState& state, const std::vector<uint64_t>& keys) {
+  std::vector<std::string> hash16s;
+  for (uint64_t k : keys) hash16s.push_back(absl::StrFormat("%016x", k));
+  ForgetMisses(state, hash16s);
 }
 
 int64_t UnixMillis(std::chrono::system_clock::time_point t) {
@@ -130,6 +153,7 @@ void RunPut(const core::DaemonState& state, const v1::CommandRequest& request,
       },
       [&sink] { return sink.cancelled(); });
   Forward(summary.messages, sink);
+  ForgetMisses(state, files);  // [negative cache] what we just put may be on the server now
   if (summary.ok() && word != "put-unpacked") Forward(upload::UploadMarker(*state.transport, *backend, temp_dir), sink);
   nlohmann::json json = {{"files", files.size()},
                          {"uploaded", summary.totals.uploaded},
@@ -168,6 +192,7 @@ void RunCommit(const core::DaemonState& state, const v1::CommandRequest& request
   for (const auto& [module, entry] : project->keys->modules) hashes.push_back(entry.key);
   auto verdict = upload::UploadCommitManifest(*state.transport, *backend, *sha, hashes,
                                               project->cache_dir, word == "commit!");
+  ForgetMisses(state, hashes);  // [negative cache] the manifest names archives put for this commit
   if (!verdict.ok()) {
     sink.Err(absl::StrCat("uncaught exception: ", verdict.status().message()));
     return sink.Done(1);

@@ -18,7 +18,9 @@
 #include "daemon/core/progress_hub.h"
 #include "daemon/evict/cache_quota.h"
 #include "daemon/get/downstream_checks.h"
+#include "daemon/get/output_placer.h"
 #include "daemon/get/plan_memo.h"
+#include "daemon/get/recent_misses.h"
 #include "daemon/get/unpack_plan.h"
 #include "daemon/get/unpack_pool.h"
 #include "daemon/multiuser/job_hooks.h"
@@ -166,13 +168,16 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
   const std::filesystem::path mathlib_dir = ws.mathlib_dir();
   auto* pool = state.unpack_pool;
   auto out_dirs = std::make_shared<ltar::OutputDirs>();  // resolved once per directory and job
-  auto unpack_one = [job, &store, &mathlib_dir, project_root, out_dirs](const Item& item) {
+  // [output store] unpack once per machine, clone into each project (daemon/outstore)
+  std::shared_ptr<OutputPlacer> placer = OutputPlacer::ForJob(*state.config, project.request.env, state.index,
+                                                              **store, state.quota, cap);
+  auto unpack_one = [job, &store, &mathlib_dir, project_root, out_dirs, placer](const Item& item) {
     auto archive = (*store)->Path(item.key);
     ltar::UnpackOptions options;
     options.force = true;  // the skip decision was made by the planner
     options.dirs = out_dirs.get();
     auto base = UnpackBase(*item.entry, project_root, mathlib_dir);
-    auto result = ltar::UnpackArchiveFile(archive.string(), {base.string()}, options);
+    auto result = placer->Unpack(archive, item.key, base, options);
     if (result.ok()) {
       job->unpacked++;
       job->stats.Add(stats::Counter::kBytesUnpacked, result->bytes_written);  // [stats]
@@ -317,9 +322,24 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
     for (const auto& m : chain->messages) {
       if (m.stream == sources::Message::Stream::kStderr) sink.Err(m.text); else sink.Out(m.text);
     }
+    // [negative cache] archives a source recently answered "not found" for are not asked again
+    RecentMisses recent(state.index, *state.config, project.request.env, project.request.options,
+                        flags.force_download);
     for (const auto& round : chain->chain.rounds) {
       if (remaining.empty() || cancelled) break;
-      sink.Out(round.AttemptMessage(remaining.size()));
+      std::vector<const Item*> known_missing;
+      {
+        std::vector<std::string> hashes;
+        for (const auto* item : remaining) hashes.push_back(item->hash16);
+        auto known = recent.Lookup(round, hashes);
+        if (known.count > 0) {
+          sink.Out(RecentMisses::Message(round, known, RecentMisses::NowMs()));
+          std::vector<const Item*> ask;
+          for (size_t i = 0; i < remaining.size(); ++i) (known.missing[i] ? known_missing : ask).push_back(remaining[i]);
+          remaining = std::move(ask);
+        }
+      }
+      if (!remaining.empty()) sink.Out(round.AttemptMessage(remaining.size()));
       struct Pending {
         const Item* item;
         std::shared_future<transfer::Result> result;
@@ -437,6 +457,7 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
           case transfer::Verdict::kMiss:
             next.push_back(p.item);
             last_missed.insert(p.item);
+            recent.Missed(p.item->hash16);
             unreached.erase(p.item);
             break;
           default:
@@ -456,6 +477,11 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
         }
       }
       remaining = std::move(next);
+      recent.EndRound(round);
+      for (const auto* item : known_missing) {
+        remaining.push_back(item);
+        last_missed.insert(item);
+      }
       for (const auto& failure : (*session)->breaker.TakeNew()) sink.Err(sources::UnreachableLine(failure));
     }
     for (const auto* item : remaining) {  // [net] no source could be reached for these

@@ -15,6 +15,8 @@ inline constexpr std::string_view kNextCacheDirIdKey = "cachedir_next_id";
 inline constexpr std::string_view kCacheDirPrefix = "cachedir:";
 // Command statistics (StatsRecord), e.g. "stats:lifetime", "stats:last:get".
 inline constexpr std::string_view kStatsPrefix = "stats:";
+// Negative cache entries (negative_cache.h): "neg:<hash16>\t<source id>" -> unix ms.
+inline constexpr std::string_view kNegativePrefix = "neg:";
 // First byte of a key that stands for a path too long to be an LMDB key: followed by the
 // path's SHA-256. Paths (absolute) never start with it.
 inline constexpr char kHashedKeyMarker = '\xff';

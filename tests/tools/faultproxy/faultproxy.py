@@ -4,6 +4,7 @@
 Usage:
   /usr/bin/python3 faultproxy.py --upstream 127.0.0.1:PORT [--port 0] [--port-file PATH]
                                  [--seed N] [--faults JSON] [--max-seconds 3600]
+                                 [--latency-ms 0]
 
 Sits between a client (leancached) and a real server (nginx). Every request is forwarded to the
 upstream over a fresh connection and the whole reply is read; then ONE fault is drawn at random
@@ -24,6 +25,9 @@ upstream over a fresh connection and the whole reply is read; then ONE fault is 
   {"status":0.05,"reset":0.05,"truncate":0.05,"short":0.02,"stall":0.01,"trickle":0.03,"close":0.02}
 (the remainder is "pass"). Only replies to GET/HEAD/PUT of paths not starting with /_proxy/ are
 subject to faults; with "methods": ["GET"] in the JSON only those methods are.
+
+--latency-ms N delays every proxied request by N ms before it is forwarded (a far-away server;
+also settable as "latency_ms" in the --faults JSON or by PUT /_proxy/faults).
 
 Control (answered by the proxy itself):
   GET  /_proxy/stats     {"requests": n, "faults": {kind: n}, "hits": {path: n},
@@ -46,13 +50,14 @@ KINDS = ["status", "reset", "truncate", "short", "stall", "trickle", "close"]
 
 
 class Proxy:
-    def __init__(self, upstream, seed, faults, stall_seconds, trickle_rate):
+    def __init__(self, upstream, seed, faults, stall_seconds, trickle_rate, latency_ms=0):
         host, port = upstream.rsplit(":", 1)
         self.up_host, self.up_port = host, int(port)
         self.rng = random.Random(seed)
         self.faults = faults
         self.stall_seconds = stall_seconds
         self.trickle_rate = trickle_rate
+        self.latency_ms = latency_ms
         self.reset_stats()
 
     def reset_stats(self):
@@ -204,6 +209,9 @@ class Proxy:
                     continue
                 self.requests += 1
                 self.hits[path] = self.hits.get(path, 0) + 1
+                latency = float(self.faults.get("latency_ms", self.latency_ms))
+                if latency > 0:
+                    await asyncio.sleep(latency / 1000.0)
                 kind = self.draw(method)
                 self.counts[kind] += 1
                 if kind == "close":
@@ -280,7 +288,8 @@ class Proxy:
 
 async def main_async(args):
     faults = json.loads(args.faults) if args.faults else {}
-    proxy = Proxy(args.upstream, args.seed, faults, args.stall_seconds, args.trickle_rate)
+    proxy = Proxy(args.upstream, args.seed, faults, args.stall_seconds, args.trickle_rate,
+                  args.latency_ms)
     server = await asyncio.start_server(proxy.client, "127.0.0.1", args.port, backlog=256,
                                         limit=1 << 20)
     port = server.sockets[0].getsockname()[1]
@@ -304,6 +313,7 @@ def main():
     ap.add_argument("--stall-seconds", type=float, default=30.0)
     ap.add_argument("--trickle-rate", type=int, default=20000, help="bytes/s for trickle")
     ap.add_argument("--max-seconds", type=float, default=3600.0)
+    ap.add_argument("--latency-ms", type=float, default=0.0, help="delay before each request")
     args = ap.parse_args()
     try:
         asyncio.run(main_async(args))
