@@ -212,6 +212,7 @@ int main(int argc, char** argv) {
   if (cl->command == "verify") return RunStreamingCommand(*cl, &Stub::Verify);
   if (cl->command == "stats") return RunStreamingCommand(*cl, &Stub::Stats);
   if (cl->command == "gc") return RunStreamingCommand(*cl, &Stub::Gc);
+  if (cl->command == "lake") return RunStreamingCommand(*cl, &Stub::Lake);
   std::cerr << "Unknown command '" << cl->command << "'\n" << leancache::cli::HelpText();
   return 1;
 }

@@ -13,6 +13,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "common/workspace/cache_dir.h"
+#include "daemon/lakesvc/service_host.h"
 #include "daemon/server/daemon.h"
 #include "daemon/multiuser/shared_cache.h"
 #include "daemon/sources/config.h"
@@ -159,6 +160,14 @@ int main(int argc, char** argv) {
                  "Per-user mode: the system daemon to use before HTTP sources ('off' = none; "
                  "default $LEANCACHE_SHARED_SOCKET)")
       ->capture_default_str();
+  // The loopback cache service for Lake (daemon/lakesvc; README "Loopback cache service for Lake").
+  std::string lake_http, lake_service_dir;
+  app.add_option("--lake-http", lake_http,
+                 "Serve Lake's S3-style cache service on 127.0.0.1:PORT (also config.json lake_service.listen, "
+                 "or the systemd socket leancached-lake.socket)");
+  app.add_option("--lake-service-dir", lake_service_dir,
+                 "Store of the Lake service (default $XDG_CACHE_HOME/leancache/lake-service; --system: "
+                 "<store-dir>/lake-service)");
   app.set_version_flag("--version", std::string("leancached ") + LEANCACHE_VERSION);
   CLI11_PARSE(app, argc, argv);
 
@@ -220,6 +229,10 @@ int main(int argc, char** argv) {
   options.shared.trust_config = trust_config;
   if (!system_mode && shared_socket != "off" && shared_socket != socket_path) options.shared.upstream_socket = shared_socket;
   if (auto config = leancache::sources::ConfigFilePath(env); config.ok()) options.config_path = *config;
+  options.lake_http = lake_http;
+  options.lake_service_dir = !lake_service_dir.empty() ? std::filesystem::path(lake_service_dir)
+                             : system_mode           ? std::filesystem::path(store_dir) / "lake-service"
+                                                     : leancache::lakesvc::DefaultServiceDir(env);
   absl::Status status = leancache::server::RunDaemon(options, [&ready_fd] {
     Report(ready_fd, "ok");
     ready_fd = -1;

@@ -37,6 +37,9 @@ std::optional<CommandLine> ParseCommandLine(const std::vector<std::string>& argv
     }
   }
   if (i < argv.size()) out.command = argv[i++];
+  if (out.command == "lake") {  // Lake's own flags ("--rev R", "--rev=R"), parsed by the daemon
+    for (; i < argv.size(); ++i) out.args.push_back(argv[i]);
+  }
   for (; i < argv.size(); ++i) {
     const std::string& a = argv[i];
     if (a == "--json") {
@@ -82,6 +85,8 @@ Commands (as in `lake exe cache`):
   put-staged        upload --staging-dir=DIR/*.ltar
   stage[!], unstage[!]  copy archives to / from --staging-dir=DIR
   commit, commit!   upload the commit manifest (/c/<sha>)
+  lake VERB [ARGS]  Lake's native cache, as `lake cache VERB`: get, put, put-staged, stage,
+                    unstage, add, clean, services, gc (`leancache lake help` lists them)
   daemon status     show the daemon's version, pid, uptime, socket, cache and index
   daemon stop       stop the daemon gracefully
 

@@ -7,7 +7,7 @@
 namespace leancache::cli {
 
 bool Forwarded(const std::string& name) {
-  static const char* kPrefixes[] = {"MATHLIB_", "LEAN_", "LEANCACHE_"};
+  static const char* kPrefixes[] = {"MATHLIB_", "LEAN_", "LEANCACHE_", "LAKE_", "RESERVOIR_", "ELAN_"};
   for (const char* p : kPrefixes) {
     if (name.rfind(p, 0) == 0) return true;
   }

@@ -9,7 +9,8 @@
 
 namespace leancache::cli {
 
-// True for the variables forwarded to the daemon (MATHLIB_*, LEAN_*, LEANCACHE_*, XDG cache and
+// True for the variables forwarded to the daemon (MATHLIB_*, LEAN_*, LEANCACHE_*, Lake's LAKE_*,
+// RESERVOIR_* and ELAN_*, XDG cache and
 // config homes, HOME, TERM, ...); the daemon never uses its own environment for a request.
 bool Forwarded(const std::string& name);
 

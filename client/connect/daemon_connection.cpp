@@ -101,12 +101,17 @@ std::shared_ptr<grpc::Channel> ProbeDaemon(const std::string& socket_path) {
   args.SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, 64 << 20);
   auto channel = grpc::CreateCustomChannel(api::GrpcTarget(socket_path),
                                            grpc::InsecureChannelCredentials(), args);
-  auto stub = v1::Cache::NewStub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + kProbeDeadline);
-  v1::StatusReply reply;
-  grpc::Status status = stub->Status(&context, v1::StatusRequest(), &reply);
-  return status.ok() ? channel : nullptr;
+  // The connection the command will use, and no extra RPC: ready once the daemon accepted it
+  // and answered the HTTP/2 handshake; a failure (nothing listens: a stale socket) ends the
+  // probe at once rather than retrying until the deadline.
+  const auto deadline = std::chrono::system_clock::now() + kProbeDeadline;
+  grpc_connectivity_state state = channel->GetState(/*try_to_connect=*/true);
+  while (state != GRPC_CHANNEL_READY) {
+    if (state == GRPC_CHANNEL_TRANSIENT_FAILURE || state == GRPC_CHANNEL_SHUTDOWN) return nullptr;
+    if (!channel->WaitForStateChange(state, deadline)) return nullptr;
+    state = channel->GetState(/*try_to_connect=*/true);
+  }
+  return channel;
 }
 
 std::shared_ptr<grpc::Channel> ConnectToDaemon(const ConnectOptions& options, std::string* error) {

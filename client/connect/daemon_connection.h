@@ -22,10 +22,12 @@ struct ConnectOptions {
 // LEANCACHE_NO_AUTOSTART=1, LEANCACHE_DAEMON_BINARY.
 ConnectOptions ConnectOptionsFromEnv();
 
-// A channel to a daemon that answered a Status call. On failure *error is a one-line message.
+// A connected channel to a daemon (started first when nothing answers). On failure *error is a
+// one-line message.
 std::shared_ptr<grpc::Channel> ConnectToDaemon(const ConnectOptions& options, std::string* error);
 
-// A channel to the socket if a daemon answers now; nullptr otherwise. Never starts one.
+// A channel to the socket, connected, if a daemon accepts the connection now (its HTTP/2
+// handshake done; no RPC is made); nullptr otherwise. Never starts one.
 std::shared_ptr<grpc::Channel> ProbeDaemon(const std::string& socket_path);
 
 }  // namespace leancache::connect

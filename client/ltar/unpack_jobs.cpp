@@ -71,6 +71,9 @@ absl::StatusOr<std::vector<UnpackJob>> ParseJsonJobs(std::string_view text,
 UnpackSummary RunUnpackJobs(const std::vector<UnpackJob>& list, const ltar::UnpackOptions& options,
                             int jobs, bool verbose) {
   UnpackSummary summary;
+  ltar::OutputDirs dirs;  // one cache of resolved output directories for the whole run
+  ltar::UnpackOptions run_options = options;
+  run_options.dirs = &dirs;
   std::mutex mu;  // guards summary and output
   std::atomic<size_t> next{0};
   auto worker = [&] {
@@ -78,7 +81,7 @@ UnpackSummary RunUnpackJobs(const std::vector<UnpackJob>& list, const ltar::Unpa
       size_t i = next.fetch_add(1);
       if (i >= list.size()) return;
       const UnpackJob& job = list[i];
-      absl::StatusOr<ltar::UnpackResult> r = ltar::UnpackArchiveFile(job.file, job.bases, options);
+      absl::StatusOr<ltar::UnpackResult> r = ltar::UnpackArchiveFile(job.file, job.bases, run_options);
       std::lock_guard<std::mutex> lock(mu);
       if (r.ok()) {
         if (r->skipped) {

@@ -28,19 +28,6 @@ inline uint64_t MakeExpr(uint64_t h, uint64_t depth, uint64_t bits, uint64_t bva
   return Lo32(h) | (depth & 0xFF) << 32 | (bits & 0xFF) << 40 | (bvars & 0xFFFFFFFF) << 44;
 }
 
-// First scalar word of a heap object with at least one scalar word, where (as in leantar) the
-// scalar word count is cs_sz/8 - 1 - other, saturating, for an object of any tag.
-std::optional<uint64_t> FirstScalar(const HeapView& heap, uint64_t word) {
-  if (IsScalar(word)) return std::nullopt;
-  const uint8_t* p = heap.At(word, 8);
-  if (p == nullptr) return std::nullopt;
-  ObjHeader h = ReadHeader(p);
-  if ((h.cs_sz >> 3) < uint32_t{h.other} + 2) return std::nullopt;
-  const uint8_t* w = heap.At(word + 8 + 8 * uint64_t{h.other}, 8);
-  if (w == nullptr) return std::nullopt;
-  return Load64(w);
-}
-
 }  // namespace
 
 uint64_t MixHash(uint64_t h, uint64_t k) {
@@ -73,21 +60,6 @@ uint64_t StringHash(const uint8_t* p, size_t n) {
   h *= kM;
   h ^= h >> kR;
   return h;
-}
-
-std::optional<uint64_t> NameHashOf(const HeapView& heap, uint64_t word) {
-  if (IsScalar(word)) return word == 1 ? std::optional<uint64_t>(kAnonymousNameHash) : std::nullopt;
-  return FirstScalar(heap, word);
-}
-
-std::optional<uint64_t> LevelDataOf(const HeapView& heap, uint64_t word) {
-  if (IsScalar(word)) return word == 1 ? std::optional<uint64_t>(kLevelZeroData) : std::nullopt;
-  return FirstScalar(heap, word);
-}
-
-std::optional<uint64_t> ExprDataOf(const HeapView& heap, uint64_t word) {
-  if (IsScalar(word)) return std::nullopt;
-  return FirstScalar(heap, word);
 }
 
 std::optional<uint64_t> NumHashOf(const HeapView& heap, uint64_t word, bool gmp) {

@@ -20,12 +20,33 @@ inline constexpr uint64_t kAnonymousNameHash = 1723;
 inline constexpr uint64_t kLevelZeroData = 2221;
 
 // --- Values read from children (std::nullopt when the child has no such value) -----------------
+// First scalar word of a heap object with at least one scalar word, where (as in leantar) the
+// scalar word count is cs_sz/8 - 1 - other, saturating, for an object of any tag. Inline: the
+// decoder reads a child's cached word for every Name/Level/Expr node it rebuilds.
+inline std::optional<uint64_t> FirstScalarWord(const HeapView& heap, uint64_t word) {
+  if (IsScalar(word)) return std::nullopt;
+  const uint8_t* p = heap.At(word, 8);
+  if (p == nullptr) return std::nullopt;
+  ObjHeader h = ReadHeader(p);
+  if ((h.cs_sz >> 3) < uint32_t{h.other} + 2) return std::nullopt;
+  const uint8_t* w = heap.At(word + 8 + 8 * uint64_t{h.other}, 8);
+  if (w == nullptr) return std::nullopt;
+  return Load64(w);
+}
 // Name hash: scalar 0 -> 1723; heap object with >= 1 scalar word (cs_sz/8 - 1 - other) -> that word.
-std::optional<uint64_t> NameHashOf(const HeapView& heap, uint64_t word);
+inline std::optional<uint64_t> NameHashOf(const HeapView& heap, uint64_t word) {
+  if (IsScalar(word)) return word == 1 ? std::optional<uint64_t>(kAnonymousNameHash) : std::nullopt;
+  return FirstScalarWord(heap, word);
+}
 // Level data: scalar 0 -> 2221; heap object with >= 1 scalar word -> that word.
-std::optional<uint64_t> LevelDataOf(const HeapView& heap, uint64_t word);
+inline std::optional<uint64_t> LevelDataOf(const HeapView& heap, uint64_t word) {
+  if (IsScalar(word)) return word == 1 ? std::optional<uint64_t>(kLevelZeroData) : std::nullopt;
+  return FirstScalarWord(heap, word);
+}
 // Expr data: heap object with >= 1 scalar word -> that word.
-std::optional<uint64_t> ExprDataOf(const HeapView& heap, uint64_t word);
+inline std::optional<uint64_t> ExprDataOf(const HeapView& heap, uint64_t word) {
+  return FirstScalarWord(heap, word);
+}
 // Nat hash: boxed scalar -> value; MPZ -> its first 8 limb bytes (negated if negative).
 std::optional<uint64_t> NumHashOf(const HeapView& heap, uint64_t word, bool gmp);
 // String hash of a String object (bytes without the NUL). `*budget` is decremented by the

@@ -78,13 +78,16 @@ class Decoder {
     if (save) backrefs_.push_back(addr);
     return addr;
   }
-  HeapView Heap() const { return HeapView(Bytes(out_), out_.size(), base_); }
+  HeapView Heap() const { return HeapView(Bytes(out_), size_, base_); }
 
   std::string_view in_;
   size_t pos_ = 0;
   uint64_t max_out_;
   uint64_t budget_;  // hashing / level-list work, against quadratic blow-up on hostile input
+  // The decoded heap is out_[0, size_). out_ is zero-filled ahead of size_ in large steps, so
+  // objects are appended without a resize (and its memset) per object; padding stays 0.
   std::string out_;
+  size_t size_ = 0;
   uint64_t base_ = 0;
   bool gmp_ = true;
   std::vector<uint64_t> backrefs_;
@@ -128,7 +131,7 @@ absl::StatusOr<int64_t> Decoder::IntField() {
 // pointer field to be) and 16 per open frame (its header plus the pointer to its unfinished
 // child). Failing as soon as this exceeds the limit bounds the stacks by the limit too.
 absl::Status Decoder::CheckPending(uint64_t extra, uint64_t consumed) const {
-  uint64_t pending = out_.size() + 8 * (uint64_t{values_.size()} - consumed) + 16 * uint64_t{frames_.size()} + extra;
+  uint64_t pending = size_ + 8 * (uint64_t{values_.size()} - consumed) + 16 * uint64_t{frames_.size()} + extra;
   if (pending > max_out_) {
     return absl::ResourceExhaustedError(
         absl::StrFormat("LGZ stream decodes to more than the %d-byte limit", max_out_));
@@ -138,12 +141,13 @@ absl::Status Decoder::CheckPending(uint64_t extra, uint64_t consumed) const {
 
 absl::StatusOr<uint64_t> Decoder::Alloc(uint64_t bytes, uint8_t** p, uint64_t consumed) {
   if (absl::Status st = CheckPending(bytes, consumed); !st.ok()) return st;
-  size_t old = out_.size();
-  if (old + bytes > out_.capacity()) {
-    uint64_t want = std::max<uint64_t>(old + bytes, 2 * uint64_t{out_.capacity()});
-    out_.reserve(std::min<uint64_t>(want, max_out_));
+  size_t old = size_;
+  if (old + bytes > out_.size()) {
+    // CheckPending bounds old + bytes by max_out_.
+    uint64_t want = std::max<uint64_t>({old + bytes, 2 * uint64_t{out_.size()}, 4096});
+    out_.resize(std::min<uint64_t>(want, max_out_));  // zero-filled: padding bytes are 0
   }
-  out_.resize(old + bytes);  // zero-filled: padding bytes are 0
+  size_ = old + bytes;
   *p = reinterpret_cast<uint8_t*>(out_.data()) + old;
   return base_ + old;
 }
@@ -535,12 +539,14 @@ absl::StatusOr<std::vector<std::string>> Decoder::Run(size_t expected_files) {
   base_ = header->base;
   gmp_ = header->gmp;
   const std::string header_bytes = RenderOleanHeader(*header);
-  out_.reserve(std::min<uint64_t>({span, max_out_, 256 * uint64_t{in_.size()} + 65536}));
+  // The span hint sizes the heap; it is zero-filled now, so a hostile hint is capped harder
+  // than the budget (growth handles a real stream that decodes to more).
+  out_.resize(std::min<uint64_t>({span, max_out_, 64 * uint64_t{in_.size()} + 65536}));
   std::vector<std::pair<uint64_t, uint64_t>> ranges;
   for (size_t k = 0; k < expected_files; ++k) {
-    uint64_t start = k == 0 ? 0 : (out_.size() + 65535) & ~uint64_t{65535};
+    uint64_t start = k == 0 ? 0 : (size_ + 65535) & ~uint64_t{65535};
     uint8_t* p;
-    if (absl::Status st = Alloc(start - out_.size(), &p).status(); !st.ok()) return st;
+    if (absl::Status st = Alloc(start - size_, &p).status(); !st.ok()) return st;
     absl::StatusOr<uint64_t> hdr_addr = Alloc(header_bytes.size(), &p);
     if (!hdr_addr.ok()) return hdr_addr.status();
     if (*hdr_addr >= (uint64_t{1} << 48)) return Corrupt("module file base beyond 2^48");
@@ -549,7 +555,7 @@ absl::StatusOr<std::vector<std::string>> Decoder::Run(size_t expected_files) {
     absl::StatusOr<uint64_t> root = ReadTree();
     if (!root.ok()) return root.status();
     Store64(reinterpret_cast<uint8_t*>(out_.data()) + start + header->root_offset(), *root);
-    ranges.emplace_back(start, out_.size());
+    ranges.emplace_back(start, size_);
   }
   std::vector<std::string> files(expected_files);
   for (size_t k = expected_files; k-- > 1;) {

@@ -156,6 +156,9 @@ absl::StatusOr<Archive> Archive::Parse(std::string bytes, std::string name) {
     a.version_ = ContainerVersion::kV2;
   } else if (magic == kMagicV3) {
     a.version_ = ContainerVersion::kV3;
+  } else if (magic == kMagicV4) {
+    return absl::UnimplementedError(
+        absl::StrCat(a.name_, ": LTR4 (leantar 0.1.20 -s) archives are not supported yet"));
   } else {
     return absl::InvalidArgumentError(absl::StrCat(a.name_, ": bad .ltar file"));
   }

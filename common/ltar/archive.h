@@ -36,7 +36,8 @@ struct Entry {
 class Archive {
  public:
   // Parses `bytes`. `name` (usually the file path) prefixes every error message.
-  // Errors: InvalidArgument "<name>: bad .ltar file" (magic), "<name>: unsupported compression
+  // Errors: Unimplemented "<name>: LTR4 (leantar 0.1.20 -s) archives are not supported
+  // yet"; InvalidArgument "<name>: bad .ltar file" (other magic), "<name>: unsupported compression
   // N", malformed mode-4 tags; DataLoss "<name>: ... truncated" when the data ends inside the
   // header or an entry (a cut exactly at an entry boundary is indistinguishable from a shorter
   // archive and parses fine).

@@ -55,8 +55,8 @@ absl::StatusOr<std::vector<std::string>> DecodeEntry(const Archive& archive, con
     case Mode::kLgzModule: {
       size_t files = e.mode == Mode::kLgz ? 1 : 3;
       // The LGZ stream is smaller than what it decodes to, so the same cap applies to it.
-      absl::StatusOr<std::string> lgz =
-          ZstdDecompress(archive.payload(e), /*with_dictionary=*/true, Room(budget), what);
+      absl::StatusOr<std::string_view> lgz =
+          ZstdDecompressToScratch(archive.payload(e), /*with_dictionary=*/true, Room(budget), what);
       if (!lgz.ok()) return lgz.status();
       uint64_t cap = std::min<uint64_t>(
           budget.limits.max_archive_bytes - std::min(budget.used, budget.limits.max_archive_bytes),

@@ -30,6 +30,9 @@ enum class Mode : uint8_t {
 inline constexpr std::string_view kMagicV1 = "LTAR";
 inline constexpr std::string_view kMagicV2 = "LTR2";
 inline constexpr std::string_view kMagicV3 = "LTR3";
+// leantar 0.1.20 `-s` (content-stable, Lake >= 4.33) archives: layout unknown, recognised only
+// to say so (spec lake-native-cache-2026.md §1.3).
+inline constexpr std::string_view kMagicV4 = "LTR4";
 inline constexpr uint32_t kDictionaryId = 0x5F4737D2;
 inline constexpr int kZstdLevel = 19;
 

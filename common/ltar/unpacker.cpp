@@ -46,6 +46,8 @@ absl::StatusOr<UnpackResult> UnpackArchive(const Archive& archive,
         absl::StrCat(archive.name(), ": not enough base paths (expected > 0)"));
   }
   // 1. Validate every output path before touching the disk.
+  OutputDirs local_dirs;
+  OutputDirs& dirs = options.dirs != nullptr ? *options.dirs : local_dirs;
   EntryPath trace_path{0, archive.trace_path()};
   std::vector<const Entry*> files;
   for (const Entry& e : archive.entries()) {
@@ -54,7 +56,7 @@ absl::StatusOr<UnpackResult> UnpackArchive(const Archive& archive,
   auto check_path = [&](const EntryPath& p) -> absl::Status {
     absl::Status st = CheckBase(archive, bases, p.base);
     if (!st.ok()) return st;
-    absl::StatusOr<std::string> r = fs::ResolveConfinedPath(bases[p.base], p.name, false);
+    absl::StatusOr<std::string> r = dirs.Resolve(bases[p.base], p.name, false);
     return WithArchive(archive, r.status());
   };
   if (absl::Status st = check_path(trace_path); !st.ok()) return st;
@@ -68,8 +70,7 @@ absl::StatusOr<UnpackResult> UnpackArchive(const Archive& archive,
   // means "not unpacked" (leantar would delete the archive for an empty trace; we do not).
   bool trace_matches = false;
   if (!options.force) {
-    absl::StatusOr<std::string> existing_path =
-        fs::ResolveConfinedPath(bases[0], archive.trace_path(), false);
+    absl::StatusOr<std::string> existing_path = dirs.Resolve(bases[0], archive.trace_path(), false);
     if (existing_path.ok()) {
       absl::StatusOr<std::string> text = fs::ReadFile(*existing_path, 1 << 24);
       if (text.ok()) {
@@ -102,13 +103,14 @@ absl::StatusOr<UnpackResult> UnpackArchive(const Archive& archive,
     // empty directories it created).
     for (int attempt = 0; attempt < 2 && !f.ok() && f.status().code() == absl::StatusCode::kNotFound;
          ++attempt) {
-      absl::StatusOr<std::string> target =
-          fs::ResolveConfinedPath(bases[p.base], p.name, true, &created_dirs);
+      if (attempt > 0) dirs.Forget(bases[p.base], p.name);
+      absl::StatusOr<std::string> target = dirs.Resolve(bases[p.base], p.name, true, &created_dirs);
       if (!target.ok()) return WithArchive(archive, target.status());
       f = fs::AtomicFile::Create(*target, fopts);
     }
     if (!f.ok()) return WithArchive(archive, f.status());
     if (absl::Status st = f->Write(content); !st.ok()) return WithArchive(archive, st);
+    result.bytes_written += content.size();
     pending.push_back(*std::move(f));
     return absl::OkStatus();
   };
@@ -124,7 +126,7 @@ absl::StatusOr<UnpackResult> UnpackArchive(const Archive& archive,
       // Multi-base with a matching trace: only entries with a missing output are unpacked.
       bool all_exist = true;
       for (const EntryPath& p : outs) {
-        absl::StatusOr<std::string> path = fs::ResolveConfinedPath(bases[p.base], p.name, false);
+        absl::StatusOr<std::string> path = dirs.Resolve(bases[p.base], p.name, false);
         if (!path.ok() || !Exists(*path)) all_exist = false;
       }
       if (all_exist) {

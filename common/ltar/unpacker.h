@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "common/ltar/archive.h"
 #include "common/ltar/format.h"
+#include "common/ltar/output_dirs.h"
 
 namespace leancache::ltar {
 
@@ -22,6 +23,9 @@ struct UnpackOptions {
   bool fsync = false;
   // Permission bits of created files; the umask applies. (leantar 0.1.19 creates 0600.)
   mode_t file_mode = 0666;
+  // Output directories resolved by earlier archives of the same run (not owned; may be shared
+  // by threads). Null: a fresh cache for this call.
+  OutputDirs* dirs = nullptr;
 };
 
 struct UnpackResult {
@@ -29,8 +33,9 @@ struct UnpackResult {
   bool skipped = false;
   // Multi-base with matching trace: number of entries skipped because all outputs existed.
   size_t skipped_entries = 0;
-  // Files written, in archive order (resolved paths).
+  // Files written, in archive order (resolved paths), and their total size in bytes.
   std::vector<std::string> written;
+  uint64_t bytes_written = 0;
 };
 
 // True if `status` is the "corrupted archive" class (truncated data), which leantar handles by

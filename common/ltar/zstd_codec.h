@@ -24,4 +24,9 @@ absl::StatusOr<std::string> ZstdCompressWithDictionary(std::string_view data);
 absl::StatusOr<std::string> ZstdDecompress(std::string_view frames, bool with_dictionary,
                                            uint64_t max_output_bytes, std::string_view what);
 
+// ZstdDecompress into a buffer owned by the calling thread: the view stays valid until the
+// thread's next call (no allocation or zero-fill per call once the buffer has grown).
+absl::StatusOr<std::string_view> ZstdDecompressToScratch(std::string_view frames, bool with_dictionary,
+                                                         uint64_t max_output_bytes, std::string_view what);
+
 }  // namespace leancache::ltar

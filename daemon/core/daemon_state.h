@@ -4,6 +4,7 @@
 // it. Only pointers: the components are forward-declared, so this header includes nothing above
 // the core layer.
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -65,6 +66,7 @@ struct DaemonState {
   multiuser::SharedCache* shared = nullptr;      // multi-user cache: system store or upstream
   core::ProgressHub* progress_hub = nullptr;  // get progress for editor watchers (Watch)
   stats::PendingRuns* pending_runs = nullptr;   // answered runs whose statistics are being written
+  uint16_t lake_service_port = 0;  // the loopback cache service for Lake (daemon/lakesvc); 0 = not running
   std::function<void()> request_shutdown;
 };
 

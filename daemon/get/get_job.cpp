@@ -163,21 +163,17 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
   auto job = std::make_shared<JobState>();
   const std::filesystem::path mathlib_dir = ws.mathlib_dir();
   auto* pool = state.unpack_pool;
-  auto unpack_one = [job, &store, &mathlib_dir, project_root](const Item& item) {
+  auto out_dirs = std::make_shared<ltar::OutputDirs>();  // resolved once per directory and job
+  auto unpack_one = [job, &store, &mathlib_dir, project_root, out_dirs](const Item& item) {
     auto archive = (*store)->Path(item.key);
     ltar::UnpackOptions options;
     options.force = true;  // the skip decision was made by the planner
+    options.dirs = out_dirs.get();
     auto base = UnpackBase(*item.entry, project_root, mathlib_dir);
     auto result = ltar::UnpackArchiveFile(archive.string(), {base.string()}, options);
     if (result.ok()) {
       job->unpacked++;
-      uint64_t written = 0;  // [stats] bytes unpacked
-      for (const auto& f : result->written) {
-        std::error_code ec;
-        auto size = std::filesystem::file_size(f, ec);
-        if (!ec) written += size;
-      }
-      job->stats.Add(stats::Counter::kBytesUnpacked, written);
+      job->stats.Add(stats::Counter::kBytesUnpacked, result->bytes_written);  // [stats]
       SweepOutputDirs(*job, result->written);
     } else {
       job->unpack_failed++;

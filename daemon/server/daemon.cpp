@@ -17,6 +17,7 @@
 #include "daemon/get/dep_hash_cache.h"
 #include "daemon/get/unpack_pool.h"
 #include "daemon/index/index.h"
+#include "daemon/lakesvc/service_host.h"
 #include "daemon/get/plan_memo.h"
 #include "daemon/keycache/project_key_cache.h"
 #include "daemon/stats/pending_runs.h"
@@ -24,6 +25,7 @@
 #include "daemon/core/activity_tracker.h"
 #include "daemon/server/instance_lock.h"
 #include "daemon/core/peer_registry.h"
+#include "daemon/server/passed_sockets.h"
 #include "daemon/server/unix_listener.h"
 #include "daemon/service/cache_service.h"
 #include "daemon/multiuser/shared_cache.h"
@@ -40,23 +42,36 @@ namespace {
 // Max size of one request message: bad or hostile clients get RESOURCE_EXHAUSTED, not OOM.
 constexpr int kMaxMessageBytes = 16 << 20;
 
-// The listening socket: from systemd socket activation when one was passed, else our own.
+// The listening socket: the one systemd passed (`passed_fd` >= 0), else our own.
 absl::StatusOr<std::unique_ptr<UnixListener>> OpenListener(const std::string& socket_path,
-                                                           SocketAccess access) {
-  int n = sd_listen_fds(/*unset_environment=*/1);
-  if (n > 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("systemd passed ", n, " sockets; leancached expects exactly one"));
-  }
-  if (n == 1) {
-    int fd = SD_LISTEN_FDS_START;
-    if (sd_is_socket_unix(fd, SOCK_STREAM, 1, nullptr, 0) <= 0) {
-      return absl::InvalidArgumentError("the socket passed by systemd is not a listening Unix stream socket");
-    }
-    spdlog::info("using the socket passed by systemd (fd {})", fd);
-    return UnixListener::Adopt(fd, socket_path);
+                                                           SocketAccess access, int passed_fd) {
+  if (passed_fd >= 0) {
+    spdlog::info("using the socket passed by systemd (fd {})", passed_fd);
+    return UnixListener::Adopt(passed_fd, socket_path);
   }
   return UnixListener::Bind(socket_path, access);
+}
+
+// The loopback cache service for Lake (daemon/lakesvc), when --lake-http, the config's
+// lake_service.listen or a systemd socket named "lake-http" asks for it; else null.
+absl::StatusOr<std::unique_ptr<lakesvc::ServiceHost>> StartLakeService(
+    const DaemonOptions& options, int passed_fd, const sources::Config& config, const core::DaemonState& state) {
+  lakesvc::HostOptions host;
+  auto parsed = lakesvc::ServiceConfigFrom(config.extra, config.source.string());
+  if (!parsed.ok()) return parsed.status();
+  host.config = std::move(*parsed);
+  if (!options.lake_http.empty()) {
+    auto listen = lakesvc::ParseListenAddress(options.lake_http, "--lake-http");
+    if (!listen.ok()) return listen.status();
+    host.listen_override = *listen;
+  }
+  host.listen_fd = passed_fd;
+  if (!lakesvc::ServiceHost::Wanted(host)) return nullptr;
+  host.dir = options.lake_service_dir;
+  host.key_dir = options.state_dir;
+  host.policy = options.shared.system ? lakesvc::TrustRulesPolicy(state.shared) : lakesvc::OwnerOnlyPolicy(::getuid());
+  host.on_request = [activity = state.activity] { activity->Touch(); };
+  return lakesvc::ServiceHost::Start(std::move(host), state.index, state.transport, state.fetches);
 }
 
 }  // namespace
@@ -151,10 +166,21 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) return absl::InternalError("failed to start the gRPC server");
 
-  auto listener = OpenListener(options.socket_path, access);
+  auto passed = TakePassedSockets();
+  auto lake_service = passed.ok() ? StartLakeService(options, passed->lake_fd, config, state)
+                                  : absl::StatusOr<std::unique_ptr<lakesvc::ServiceHost>>(passed.status());
+  auto listener = lake_service.ok() ? OpenListener(options.socket_path, access, passed->unix_fd)
+                                    : absl::StatusOr<std::unique_ptr<UnixListener>>(lake_service.status());
   if (!listener.ok()) {
     server->Shutdown();
     return listener.status();
+  }
+  if (*lake_service) state.lake_service_port = (*lake_service)->port();
+  // A Lake service on a port we bound ourselves would vanish with an idle exit (nothing restarts
+  // us on the next connection, unlike systemd's socket): the daemon then stays up.
+  const bool may_idle_exit = options.idle_timeout.count() > 0 && !(*lake_service && passed->lake_fd < 0);
+  if (options.idle_timeout.count() > 0 && !may_idle_exit) {
+    spdlog::info("no idle exit while serving the Lake service on a port of our own");
   }
   (*listener)->Start(server.get(), &peers, [&activity] { activity.Touch(); });
   spdlog::info("leancached {} listening on {} (pid {})", LEANCACHE_VERSION, options.socket_path,
@@ -179,7 +205,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
       break;
     }
     if (sig == SIGHUP) continue;  // reserved for config reload
-    if (options.idle_timeout.count() > 0 && activity.IdleFor(options.idle_timeout)) {
+    if (may_idle_exit && activity.IdleFor(options.idle_timeout)) {
       spdlog::info("idle for {} s, exiting", options.idle_timeout.count());
       break;
     }
@@ -189,6 +215,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   progress_hub.Close();  // ends Watch streams now instead of at the shutdown deadline
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   server->Wait();
+  lake_service->reset();  // its requests end before the transport they may wait on
   (*transport)->Shutdown();
   spdlog::info("leancached stopped");
   return absl::OkStatus();

@@ -22,6 +22,8 @@ struct DaemonOptions {
   std::chrono::seconds connect_timeout{10};
   int max_attempts = 5;                      // per transfer, including the first
   multiuser::SharedOptions shared;              // system store, or the upstream system daemon
+  std::string lake_http;                     // --lake-http "127.0.0.1:PORT"; empty = config/systemd decide
+  std::filesystem::path lake_service_dir;    // the Lake service's store (daemon/lakesvc/service_host.h)
 };
 
 // Runs the daemon until SIGTERM/SIGINT, a Shutdown RPC, or the idle timeout. `on_ready` is

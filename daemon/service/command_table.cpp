@@ -10,6 +10,7 @@
 #include "daemon/commands/stage_command.h"
 #include "daemon/commands/stats_command.h"
 #include "daemon/commands/verify_command.h"
+#include "daemon/lake/lake_verbs.h"
 
 namespace leancache::service {
 namespace {
@@ -32,6 +33,7 @@ const std::vector<CommandRpc>& CommandTable() {
       {"Stage", &RunStageOrUnstage},    {"Put", &commands::RunPut},
       {"Commit", &commands::RunCommit}, {"Verify", &commands::RunVerify},
       {"Stats", &commands::RunStats},   {"Gc", &commands::RunGc},
+      {"Lake", &lake::RunLake},
   };
   return table;
 }

@@ -1,71 +1,119 @@
 #!/usr/bin/env bash
-# Benchmark of `leancache get` on the full generated workspace (every module reachable from Mathlib in
-# shared/data/mathlib-import-graph.tsv) with synthetic build artifacts, served by a loopback
-# nginx. Baseline measured in the same run: `curl --parallel --parallel-max 64` of the same
-# archives, then unpacking them one by one with `ltar -x` (what `lake exe cache get` does).
-# Also: warm no-op get p50 over 20 runs (target <= 50 ms) and the daemon's peak RSS.
-# Usage: tests/bench/get_bench.sh [BUILD_DIR] [ARTIFACT_SCALE=0.05] [LIMIT=0 (all)]
+# Benchmark of unpacking and `leancache get` on realistic content, every row measured in this run
+# on the same archives:
+#   * the workspace: `leancache-fixturegen --real-oleans` (real-format .olean/.olean.server/
+#     .olean.private triplets packed as LGZ mode 5, .ilean, .c, at Mathlib's sizes times SCALE),
+#     LIMIT modules of the real import graph closed under imports; dependency modules' outputs in
+#     their package's build dir; archives packed by `leancache pack` (byte-identical to leantar's),
+#     served by a loopback nginx;
+#   * unpack: ONE `ltar -x --delete-corrupted -j -` reading the JSON list of all archives on stdin
+#     (leantar's design: one process, parallel across archives) — this tree's ltar vs the stand-in
+#     baseline (ltar built from BASELINE_REF, the code before the performance work; or
+#     BASELINE_LTAR=path) vs the `cat` floor (reading the archives); then the daemon's unpack
+#     (`get` with every archive already in CACHEDIR);
+#   * cold get (empty CACHEDIR, empty build dirs) vs the original's pipeline: `curl --parallel
+#     --parallel-max 64` of the archives, then ONE baseline `ltar -x -j -` (target <= 0.5x);
+#   * warm no-op get, p50 of 20, next to `/bin/true` timed the same way (target <= 8 ms above).
+# Times are medians of TRIALS runs (wall clock; CPU = user+sys of the process tree in brackets).
+# Usage: tests/bench/get_bench.sh [BUILD_DIR] [SCALE=1.0] [LIMIT=300]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export LEANCACHE_BINARY_DIR="$(cd "${1:-$root/build}" && pwd)"
-scale="${2:-0.05}"
-limit="${3:-0}"
+scale="${2:-1.0}"
+limit="${3:-300}"
+trials="${TRIALS:-3}"
 export LEANCACHE_SHARED_DIR="${LEANCACHE_SHARED_DIR:-$(cd "$root/../shared" && pwd)}"
 source "$root/tests/integration/lib/daemon.sh"
 source "$root/tests/integration/lib/nginx.sh"
+source "$root/tests/bench/lib/baseline_ltar.sh"
+source "$root/tests/bench/lib/timing.sh"
+BASE_LTAR="$(baseline_ltar "$root")"
 lc_setup
-secs() { local end=$EPOCHREALTIME; awk -v a="$1" -v b="$end" 'BEGIN{printf "%.3f", b-a}'; }
+
 src="$LC_TMP/src"
-gen_args=(--graph "$GRAPH" --out "$src" --artifacts --artifact-scale "$scale")
-[ "$limit" != 0 ] && gen_args+=(--limit "$limit")
-"$FIXTUREGEN" "${gen_args[@]}" >/dev/null
-lc_start_daemon --idle-timeout 0
-# The mirror: every module reachable from Mathlib packed by `leancache pack` (byte-identical to
-# ltar's archives) into a cache directory served as <mirror>/f/.
-"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
+"$FIXTUREGEN" --graph "$GRAPH" --out "$src" --real-oleans --artifact-scale "$scale" --limit "$limit" >/dev/null
 (cd "$src" && git init -q && git -c user.email=b@b -c user.name=b commit -q --allow-empty -m bench)
-t=$EPOCHREALTIME
+out_bytes=$(find "$src" -path '*/.lake/build/*' -type f -printf '%s\n' | awk '{s+=$1} END{print s+0}')
+lc_start_daemon --idle-timeout 0
+"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
 mkdir -p "$LC_TMP/mirror"
 MATHLIB_CACHE_DIR="$LC_TMP/mirror/f" "$LEANCACHE" -C "$src" pack >/dev/null 2>&1
 n=$(ls "$LC_TMP/mirror/f" | grep -c '\.ltar$')
-pack_s=$(secs "$t")
-bytes=$(du -sb "$LC_TMP/mirror" | cut -f1)
+ltar_bytes=$(cat "$LC_TMP"/mirror/f/*.ltar | wc -c)
 nginx_start "$LC_TMP/mirror" "$LC_TMP/nginx" >/dev/null
-new_project() { mkdir -p "$1"; (cd "$src" && find . -path '*/.lake/build' -prune -o -type f -print | cpio -pdm --quiet "$1"); }
+# A project checkout without build outputs (the sources, manifest, toolchain). Every trial gets
+# its own: nothing is deleted until the end, because ext4 skips inodes freed in the last minutes
+# when it allocates new ones, which makes file creation after a large delete several times slower.
+new_project() {
+  mkdir -p "$1"
+  (cd "$src" && find . -path '*/.lake/build' -prune -o -type f -print | cpio -pdm --quiet "$1")
+}
 
-# Baseline: curl --parallel into a cache dir, then ltar -x one archive at a time.
-base="$LC_TMP/base"; new_project "$base"; mkdir -p "$LC_TMP/basecache"
+# --- the original's download: curl --parallel into a cache directory ---------------------------
 cut -f2 "$LC_TMP/keys" | while read -r h; do
   [ -e "$LC_TMP/mirror/f/$h.ltar" ] && printf 'url = "%s/f/%s.ltar"\noutput = "%s/basecache/%s.ltar"\n' "$NGINX_URL" "$h" "$LC_TMP" "$h"
 done >"$LC_TMP/curl.cfg"
-t=$EPOCHREALTIME
-curl --parallel --parallel-max 64 --silent --fail --config "$LC_TMP/curl.cfg"
-curl_s=$(secs "$t")
-t=$EPOCHREALTIME
-for f in "$LC_TMP"/basecache/*.ltar; do "$LTAR" -C "$base" -x "$f" >/dev/null; done
-ltar_s=$(secs "$t")
-baseline_s=$(awk -v a="$curl_s" -v b="$ltar_s" 'BEGIN{printf "%.2f", a+b}')
+curl_once() { rm -rf "$LC_TMP/basecache"; mkdir -p "$LC_TMP/basecache"; curl --parallel --parallel-max 64 --silent --fail --config "$LC_TMP/curl.cfg" 2>/dev/null; }
+# The JSON list the original writes to leantar's stdin (plain paths: the project is the Mathlib
+# checkout, so every archive unpacks relative to it).
+python3 -c 'import json,sys; print(json.dumps([f"{sys.argv[1]}/{l.split()[1]}.ltar" for l in open(sys.argv[2]) if l.strip()]))' \
+  "$LC_TMP/basecache" "$LC_TMP/keys" >"$LC_TMP/list.json"
+unpack_with() { (cd "$2" && "$1" -x --delete-corrupted -j - <"$LC_TMP/list.json" >/dev/null); }
 
-# leancache get, cold (fresh CACHEDIR, empty project).
-export MATHLIB_CACHE_GET_URL="$NGINX_URL" MATHLIB_CACHE_DIR="$LC_TMP/cache"
-proj="$LC_TMP/proj"; new_project "$proj"
-t=$EPOCHREALTIME
-"$LEANCACHE" -C "$proj" --json get >"$LC_TMP/cold.json" 2>/dev/null
-cold_s=$(secs "$t")
-downloaded=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["downloaded"])' "$LC_TMP/cold.json")
-
-# Warm no-op get, 20 runs.
-warm=()
-for i in $(seq 1 20); do
-  t=$EPOCHREALTIME; "$LEANCACHE" -C "$proj" get >/dev/null 2>&1; warm+=("$(secs "$t")")
+curl_once
+for t in $(seq 1 "$trials"); do
+  new_project "$LC_TMP/p_base$t"; bench_time ltar_base unpack_with "$BASE_LTAR" "$LC_TMP/p_base$t"
+  new_project "$LC_TMP/p_new$t"; bench_time ltar_new unpack_with "$LTAR" "$LC_TMP/p_new$t"
+  bench_time cat_floor sh -c "cat '$LC_TMP'/basecache/*.ltar >/dev/null"
 done
-p50=$(printf '%s\n' "${warm[@]}" | sort -n | awk '{a[NR]=$1} END{printf "%.0f", a[int((NR+1)/2)]*1000}')
+# Correctness: both ltars wrote the same files, byte for byte.
+diff -r "$LC_TMP/p_base1/.lake" "$LC_TMP/p_new1/.lake" >/dev/null || fail "ltar outputs differ from the baseline's"
+
+# --- the daemon's unpack: get with every archive already in CACHEDIR -----------------------------
+for t in $(seq 1 "$trials"); do
+  new_project "$LC_TMP/p_get$t"
+  "$LEANCACHE" -C "$LC_TMP/p_get$t" hash >/dev/null
+  MATHLIB_CACHE_DIR="$LC_TMP/basecache" bench_time get_cached "$LEANCACHE" -C "$LC_TMP/p_get$t" get
+done
+diff -r "$LC_TMP/p_base1/.lake" "$LC_TMP/p_get1/.lake" -x '.mathlib-cache-roothash' >/dev/null \
+  || fail "get's outputs differ from ltar's"
+
+# --- cold get: empty CACHEDIR, empty project --------------------------------------------------
+export MATHLIB_CACHE_GET_URL="$NGINX_URL"
+for t in $(seq 1 "$trials"); do
+  new_project "$LC_TMP/p_cold$t"
+  "$LEANCACHE" -C "$LC_TMP/p_cold$t" hash >/dev/null   # keys are not part of either pipeline
+  bench_time curl curl_once   # the original's download, next to the cold get it compares with
+  MATHLIB_CACHE_DIR="$LC_TMP/cache$t" bench_time get_cold "$LEANCACHE" -C "$LC_TMP/p_cold$t" get
+done
+diff -r "$LC_TMP/p_base1/.lake" "$LC_TMP/p_cold1/.lake" -x '.mathlib-cache-roothash' >/dev/null \
+  || fail "cold get's outputs differ from ltar's"
+
+# --- warm no-op get next to /bin/true ------------------------------------------------------------
+export MATHLIB_CACHE_DIR="$LC_TMP/cache1"
+"$LEANCACHE" -C "$LC_TMP/p_cold1" get >/dev/null 2>&1
+for i in $(seq 1 20); do
+  bench_time true /bin/true
+  bench_time warm "$LEANCACHE" -C "$LC_TMP/p_cold1" get
+done
 rss=$(awk '/VmHWM/{print $2}' "/proc/$(lc_daemon_pid)/status")
 
-printf '\nleancache get: %d modules, %d archives (%s MB, artifact scale %s), loopback nginx; mirror packed in %s s\n\n' \
-  "$(wc -l <"$LC_TMP/keys")" "$n" "$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1e6}')" "$scale" "$pack_s"
-printf '| measurement | value | ratio to baseline | target |\n|---|---:|---:|---|\n'
-printf '| baseline: curl --parallel-max 64 (%s s) + ltar -x one by one (%s s) | %s s | 1.00 | |\n' "$curl_s" "$ltar_s" "$baseline_s"
-printf '| cold leancache get (%s archives) | %s s | %s | <= 1.00 |\n' "$downloaded" "$cold_s" "$(awk -v a="$cold_s" -v b="$baseline_s" 'BEGIN{printf "%.2f", a/b}')"
-printf '| warm no-op get, p50 of 20 | %s ms | | <= 50 ms |\n' "$p50"
+printf '\nget/unpack benchmark: %d modules (--limit %s, scale %s), %d archives, %s MB of build outputs, %s MB of archives; %s CPUs, load %s; median of %s\n\n' \
+  "$(wc -l <"$LC_TMP/keys")" "$limit" "$scale" "$n" "$(mb "$out_bytes")" "$(mb "$ltar_bytes")" "$(nproc)" \
+  "$(cut -d' ' -f1 /proc/loadavg)" "$trials"
+printf '| measurement | wall s [CPU s] | ratio | target |\n|---|---:|---:|---|\n'
+row() { printf '| %s | %s [%s] | %s | %s |\n' "$1" "$(median "$2")" "$(median_cpu "$2")" "$3" "$4"; }
+ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN{printf "%.2f", a/b}'; }
+row "floor: cat of all archives" cat_floor "$(ratio cat_floor ltar_base)" ""
+row "baseline: ONE \`ltar -x -j -\` (stand-in, leantar's design)" ltar_base 1.00 ""
+row "ONE \`ltar -x -j -\` (this tree)" ltar_new "$(ratio ltar_new ltar_base)" "<= 0.67 (1.5x faster)"
+row "daemon unpack: \`get\`, archives in CACHEDIR" get_cached "$(ratio get_cached ltar_base)" "<= 0.67 (1.5x faster)"
+row "download: curl --parallel --parallel-max 64" curl "" ""
+base_pipe=$(awk -v a="$(median curl)" -v b="$(median ltar_base)" 'BEGIN{printf "%.3f", a+b}')
+printf '| original pipeline: curl + ONE baseline ltar | %s | 1.00 | |\n' "$base_pipe"
+printf '| cold `leancache get` | %s [%s] | %s | <= 0.50 |\n' "$(median get_cold)" "$(median_cpu get_cold)" \
+  "$(awk -v a="$(median get_cold)" -v b="$base_pipe" 'BEGIN{printf "%.2f", a/b}')"
+printf '| warm no-op get, p50 of 20 | %s ms | +%s ms over /bin/true | <= +8 ms |\n' "$(median_ms warm)" \
+  "$(awk -v a="$(median_ms warm)" -v b="$(median_ms true)" 'BEGIN{printf "%.1f", a-b}')"
+printf '| /bin/true, p50 of 20 | %s ms | | |\n' "$(median_ms true)"
 printf '| daemon peak RSS | %s MB | | |\n' "$(awk -v k="$rss" 'BEGIN{printf "%.0f", k/1024}')"

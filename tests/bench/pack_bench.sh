@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Benchmark of `leancache pack` and `leancache put` on the generated workspace (the 8 338-module
-# import graph of shared/data, synthetic build artifacts at ARTIFACT_SCALE), next to baselines
+# Benchmark of `leancache pack` and `leancache put` on the generated workspace (LIMIT modules of
+# the import graph of shared/data with realistic build outputs, `leancache-fixturegen
+# --real-oleans`: real-format olean triplets, .ilean, .c at Mathlib's sizes times ARTIFACT_SCALE),
+# next to baselines
 # measured in the same run:
 #   pack: `tar + zstd -19 -T0` over the same build-output bytes (all cores), throughput (input
 #         MB/s) and total compressed size;
 #   put:  `curl --parallel --parallel-max 64 -T` of the same archives to the same loopback nginx
 #         WebDAV server, throughput (MB/s).
-# Usage: tests/bench/pack_bench.sh [BUILD_DIR] [ARTIFACT_SCALE=0.05] [LIMIT=0 (all)]
+# Usage: tests/bench/pack_bench.sh [BUILD_DIR] [ARTIFACT_SCALE=1.0] [LIMIT=300 (0: all)]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export LEANCACHE_BINARY_DIR="$(cd "${1:-$root/build}" && pwd)"
-scale="${2:-0.05}"
-limit="${3:-0}"
+scale="${2:-1.0}"
+limit="${3:-300}"
 export LEANCACHE_SHARED_DIR="${LEANCACHE_SHARED_DIR:-$(cd "$root/../shared" && pwd)}"
 source "$root/tests/integration/lib/daemon.sh"
 source "$root/tests/integration/lib/nginx.sh"
@@ -19,7 +21,7 @@ lc_setup
 secs() { local end=$EPOCHREALTIME; awk -v a="$1" -v b="$end" 'BEGIN{printf "%.3f", b-a}'; }
 mb() { awk -v b="$1" 'BEGIN{printf "%.1f", b/1e6}'; }
 src="$LC_TMP/src"
-gen_args=(--graph "$GRAPH" --out "$src" --artifacts --artifact-scale "$scale")
+gen_args=(--graph "$GRAPH" --out "$src" --real-oleans --artifact-scale "$scale")
 [ "$limit" != 0 ] && gen_args+=(--limit "$limit")
 "$FIXTUREGEN" "${gen_args[@]}" >/dev/null
 (cd "$src" && git init -q && git -c user.email=b@b -c user.name=b commit -q --allow-empty -m bench)

@@ -167,6 +167,11 @@ case "$msg" in *"trunc.ltar: removing corrupted file"*) ok ;; *) fail "truncated
 printf 'XXXX\0\0\0\0\0\0\0\0t\0' > "$D/magic.ltar"
 msg=$("$LTAR" -C "$D/out" -x "$D/magic.ltar" 2>&1); check_eq "bad magic rc" 1 $?
 case "$msg" in *"bad .ltar file"*) ok ;; *) fail "bad magic message: $msg" ;; esac
+# leantar 0.1.20 -s archives (LTR4, Lake >= 4.33): a clear message, exit 1, the file is kept.
+{ printf 'LTR4'; head -c 139 /dev/urandom; } > "$D/ltr4.ltar"
+msg=$("$LTAR" -C "$D/out" -x "$D/ltr4.ltar" 2>&1); check_eq "LTR4 rc" 1 $?
+case "$msg" in *"ltr4.ltar: LTR4 (leantar 0.1.20 -s) archives are not supported yet"*) ok ;; *) fail "LTR4 message: $msg" ;; esac
+[ -e "$D/ltr4.ltar" ] && ok || fail "LTR4 archive deleted as corrupt"
 { head -c 20 "$VEC/v1.ltar"; printf 'x\0\011'; } > "$D/mode.ltar"
 msg=$("$LTAR" -C "$D/out" -x "$D/mode.ltar" 2>&1); check_eq "bad mode rc" 1 $?
 case "$msg" in *"unsupported compression 9"*) ok ;; *) fail "bad mode message: $msg" ;; esac

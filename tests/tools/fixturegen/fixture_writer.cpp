@@ -10,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <span>
 #include <system_error>
 #include <unordered_map>
 #include <unordered_set>
@@ -19,6 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "common/hash/lean_hash.h"
+#include "real_outputs.h"
 
 namespace leancache::fixturegen {
 namespace fs = std::filesystem;
@@ -142,6 +144,38 @@ std::string HashedArtifact(std::string_view magic, const std::string& module, ui
     }
     bytes.back() = static_cast<char>(salt);
   }
+}
+
+// Writes the realistic outputs of `module` (real_outputs.h) as <lib_stem>.{olean,olean.server,
+// olean.private,ilean} and <ir_stem>.c, each with its .hash file, recording the hashes. Lake's
+// .hash files must contain a hex letter (see HashedArtifact), so the rare module whose hashes are
+// all decimal is generated again with the next seed.
+template <typename Emit>
+absl::Status WriteRealOutputs(const std::string& module, uint64_t olean_bytes, uint64_t seed,
+                              const fs::path& lib_stem, const fs::path& ir_stem, Emit& emit,
+                              std::map<std::string, std::string>& hashes) {
+  auto hex = [](std::string_view bytes) { return hash::Hex16(hash::BytesHash(bytes)); };
+  auto decimal = [](const std::string& h) { return h.find_first_of("abcdef") == std::string::npos; };
+  RealOutputs o;
+  for (uint64_t attempt = 0;; ++attempt) {
+    o = MakeRealOutputs(module, olean_bytes, seed + attempt);
+    bool ok = !decimal(hex(o.ilean)) && !decimal(hex(o.c));
+    for (const std::string& f : o.oleans) ok = ok && !decimal(hex(f));
+    if (ok) break;
+  }
+  const char* exts[] = {"olean", "olean.server", "olean.private"};
+  std::vector<std::pair<fs::path, const std::string*>> files;
+  for (size_t i = 0; i < 3; ++i) files.emplace_back(fs::path(lib_stem.string() + "." + exts[i]), &o.oleans[i]);
+  files.emplace_back(fs::path(lib_stem.string() + ".ilean"), &o.ilean);
+  files.emplace_back(fs::path(ir_stem.string() + ".c"), &o.c);
+  const char* keys[] = {"olean", "olean.server", "olean.private", "ilean", "c"};
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::string h = hex(*files[i].second);
+    if (auto st = emit(files[i].first, *files[i].second); !st.ok()) return st;
+    if (auto st = emit(fs::path(files[i].first.string() + ".hash"), h); !st.ok()) return st;
+    hashes[keys[i]] = h;
+  }
+  return absl::OkStatus();
 }
 
 std::string ManifestJson() {
@@ -320,7 +354,17 @@ absl::StatusOr<FixtureSummary> WriteFixture(const std::vector<GraphModule>& grap
         summary.artifact_bytes += bytes.size();
         return w.Write(file, bytes);
       };
-      for (const Art& a : kArts) {
+      if (opt.real_oleans) {
+        // Dependency stubs have tiny sources; size their outputs like a median Mathlib module.
+        const bool stub = pkg != out;
+        const uint64_t size = OleanTargetBytes(
+            stub ? 2000 + hash::StringHash(module) % 20000 : src_size, opt.artifact_scale);
+        if (auto st = WriteRealOutputs(module, size, opt.seed, lib / rel, ir / rel, emit, hashes);
+            !st.ok()) {
+          return st;
+        }
+      }
+      for (const Art& a : opt.real_oleans ? std::span<const Art>() : std::span<const Art>(kArts)) {
         uint64_t size = std::max<uint64_t>(
             32, static_cast<uint64_t>(std::llround(src_size * a.factor * opt.artifact_scale)));
         std::string h;
@@ -329,7 +373,7 @@ absl::StatusOr<FixtureSummary> WriteFixture(const std::vector<GraphModule>& grap
         if (auto st = emit(lib / (rel + "." + a.ext + ".hash"), h); !st.ok()) return st;
         hashes[a.ext] = h;
       }
-      {
+      if (!opt.real_oleans) {
         uint64_t size = std::max<uint64_t>(
             32, static_cast<uint64_t>(std::llround(src_size * 3.0 * opt.artifact_scale)));
         std::string h;

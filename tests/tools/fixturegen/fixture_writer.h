@@ -18,6 +18,9 @@ struct FixtureOptions {
   double size_scale = 1.0;    // scales source sizes
   bool artifacts = false;     // also write synthetic Lake build outputs
   double artifact_scale = 1.0;
+  // With artifacts: real-format oleans (a module triplet), .ilean and .c at Mathlib's sizes
+  // (real_outputs.h) instead of synthetic bytes; artifact_scale scales those sizes.
+  bool real_oleans = false;
   uint64_t generation = 4;    // rootHashGeneration written to Cache/IO.lean
 };
 

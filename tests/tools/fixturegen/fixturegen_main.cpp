@@ -16,6 +16,10 @@
 // .olean files deliberately do not start with "olean" (they are not real oleans), and the trace
 // is Lake's v3 JSON (schemaVersion "2025-09-10", 16-hex depHash). Everything is deterministic
 // from the seed. .fixturegen.json lists the modules written.
+// --real-oleans (implies --artifacts) writes realistic content instead, as benchmarks need it:
+// real-format .olean/.olean.server/.olean.private triplets (LGZ mode 5 when packed) from the LGZ
+// property tests' object model, .ilean JSON and .c text, sized like Mathlib's (oleans ~34x the
+// source: mean ~0.4 MB, a tail to 10 MB; times --artifact-scale); use --limit for a subset.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -29,8 +33,8 @@ namespace {
 int Usage(const char* why) {
   std::fprintf(stderr,
                "leancache-fixturegen: %s\nusage: leancache-fixturegen --graph TSV --out DIR "
-               "[--limit N] [--seed S] [--size-scale F] [--artifacts] [--artifact-scale F] "
-               "[--generation G]\n",
+               "[--limit N] [--seed S] [--size-scale F] [--artifacts | --real-oleans] "
+               "[--artifact-scale F] [--generation G]\n",
                why);
   return 2;
 }
@@ -45,6 +49,10 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--artifacts") {
       opt.artifacts = true;
+      continue;
+    }
+    if (a == "--real-oleans") {
+      opt.artifacts = opt.real_oleans = true;
       continue;
     }
     if (a == "--help" || a == "-h") {

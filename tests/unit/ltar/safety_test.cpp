@@ -211,6 +211,12 @@ TEST(Corrupt, BadMagicAndUnknownMode) {
   auto a = Archive::Parse("LTR9\0\0\0\0\0\0\0\0t\0", "bad.ltar");
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.status().message(), "bad.ltar: bad .ltar file");
+  // leantar 0.1.20 -s archives: recognised and refused clearly, never taken as corrupt.
+  a = Archive::Parse(std::string("LTR4\0\0\0\0\0\0\0\0t\0", 14), "s.ltar");
+  ASSERT_FALSE(a.ok());
+  EXPECT_TRUE(absl::IsUnimplemented(a.status()));
+  EXPECT_FALSE(IsCorrupted(a.status()));
+  EXPECT_EQ(a.status().message(), "s.ltar: LTR4 (leantar 0.1.20 -s) archives are not supported yet");
   std::string bytes = BuildOrDie({Src("x", "hello")});
   size_t mode_at = bytes.size() - 8 - ZstdCompress("hello")->size() - 1;
   ASSERT_EQ(bytes[mode_at], '\0');

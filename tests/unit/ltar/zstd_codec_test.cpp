@@ -93,7 +93,8 @@ TEST(Zstd, OutputCapIsEnforced) {
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_NE(std::string(d.status().message()).find("bomb"), std::string::npos);
-  EXPECT_TRUE(ZstdDecompress(*z, false, 10 << 20, "ok").ok());
+  auto ok = ZstdDecompress(*z, false, 10 << 20, "ok");
+  EXPECT_TRUE(ok.ok()) << ok.status();
 }
 
 TEST(Zstd, TruncatedAndGarbageFrames) {
@@ -111,6 +112,30 @@ TEST(Zstd, TruncatedAndGarbageFrames) {
   EXPECT_EQ(g.status().code(), absl::StatusCode::kInvalidArgument);
   auto trailing = ZstdDecompress(*z + "junk!", false, 1 << 20, "j");
   EXPECT_FALSE(trailing.ok());
+}
+
+}  // namespace
+}  // namespace leancache::ltar
+
+namespace leancache::ltar {
+namespace {
+
+// The per-thread decompression buffer is reused: a large output followed by a small one (and
+// an output that fills the buffer exactly) comes back exact, never with bytes of an earlier call.
+TEST(Zstd, ScratchReuseGivesExactOutputs) {
+  std::string big(3 << 20, 'b');
+  for (size_t i = 0; i < big.size(); i += 4099) big[i] = static_cast<char>(i);
+  auto zb = ZstdCompress(big);
+  auto zs = ZstdCompressWithDictionary("small");
+  ASSERT_TRUE(zb.ok() && zs.ok());
+  for (int round = 0; round < 2; ++round) {
+    auto b = ZstdDecompressToScratch(*zb, false, 64 << 20, "big");
+    ASSERT_TRUE(b.ok()) << b.status();
+    EXPECT_TRUE(*b == big);
+    auto s = ZstdDecompress(*zs, true, 1 << 20, "small");
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_EQ(*s, "small");
+  }
 }
 
 }  // namespace

@@ -1,0 +1,204 @@
+#include "daemon/lake/lake_get.h"
+
+#include <unistd.h>
+
+#include <atomic>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/fs/fd.h"
+#include "common/fs/temp_sweep.h"
+#include "common/lake/cache_layout.h"
+#include "daemon/lake/lake_evict.h"
+#include "daemon/lake/lake_fetch.h"
+#include "daemon/lake/lake_git.h"
+#include "daemon/lake/lake_outputs.h"
+#include "daemon/lake/lake_start.h"
+#include "daemon/lake/lake_verbs.h"
+#include "daemon/transfer/redact.h"
+#include "daemon/transfer/transport.h"
+
+namespace leancache::lake {
+namespace {
+
+constexpr FlagSpec kGetFlags[] = {
+    {"service", true}, {"scope", true},       {"repo", true},           {"rev", true},
+    {"max-revs", true}, {"platform", true},   {"toolchain", true},      {"package", true},
+    {"mappings-only", false}, {"force-download", false}, {"no-overwrite", false}, {"wfail", false}};
+
+struct Lookup {
+  enum Kind { kFound, kMiss, kError } kind = kMiss;
+  std::string text;   // kFound: the mapping; kError: the message
+};
+
+// GETs one revision mapping; a 200 body is ASCII-trimmed and kept in revisions/<scope>/<rev>.jsonl.
+Lookup DownloadRevision(const core::DaemonState& state, const Service& service, const RemoteScope& scope,
+                        const std::filesystem::path& local_file, const std::string& rev) {
+  transfer::GetRequest get;
+  get.url = service.reservoir ? ReservoirOutputsUrl(service.api, scope, rev)
+                              : S3RevisionUrl(service.revision_endpoint, scope, rev);
+  if (service.reservoir) {
+    for (auto h : kReservoirHeaders) get.headers.emplace_back(h);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(local_file.parent_path(), ec);
+  if (ec) return {Lookup::kError, absl::StrCat("cannot create ", local_file.parent_path().string(), ": ", ec.message())};
+  static std::atomic<uint64_t> counter{0};
+  get.temp_path = fs::TempName(local_file.parent_path().string(), ::getpid(),
+                               absl::StrCat(rev.substr(0, 12), "-", counter.fetch_add(1)));
+  transfer::Result r = state.transport->StartGet(get).result.get();
+  if (r.verdict == transfer::Verdict::kMiss && r.http_status == 404) return {Lookup::kMiss, ""};
+  if (r.verdict != transfer::Verdict::kDelivered) {
+    std::filesystem::remove(get.temp_path, ec);
+    return {Lookup::kError, absl::StrCat("failed to GET URL, error ", r.http_status,
+                                         r.error.empty() ? "" : absl::StrCat(" (", r.error, ")"), ": ",
+                                         transfer::RedactUrl(get.url))};
+  }
+  absl::StatusOr<std::string> body = fs::ReadFile(get.temp_path);
+  std::filesystem::remove(get.temp_path, ec);
+  if (!body.ok()) return {Lookup::kError, std::string(body.status().message())};
+  std::string trimmed(absl::StripAsciiWhitespace(*body));
+  if (absl::Status s = WriteFileAtomically(local_file, trimmed); !s.ok()) return {Lookup::kError, std::string(s.message())};
+  return {Lookup::kFound, trimmed};
+}
+
+struct Walk {
+  std::string rev;
+  std::string mapping;  // file contents
+  std::string origin;   // file path or URL, for messages
+};
+
+// The revision walk. Errors end the command; nullopt with `*error` empty never happens.
+absl::StatusOr<Walk> FindMapping(const core::DaemonState& state, const VerbStart& v, const Service& service,
+                                 const RemoteScope& scope, const PackageTarget& pkg, core::EventSink& sink) {
+  std::vector<std::string> revs;
+  size_t max_revs = 100;
+  if (auto rev = v.args.Value("rev")) {
+    absl::StatusOr<std::string> full = ResolveRevision(pkg.dir, *rev);
+    if (!full.ok()) return full.status();
+    revs.push_back(*full);
+  } else {
+    if (auto n = v.args.Value("max-revs"); n && !absl::SimpleAtoi(*n, &max_revs)) {
+      return absl::InvalidArgumentError(absl::StrCat("invalid --max-revs '", *n, "'"));
+    }
+    absl::StatusOr<std::vector<std::string>> head = HeadRevisions(pkg.dir, max_revs);
+    if (!head.ok()) return head.status();
+    revs = *std::move(head);
+  }
+  if (absl::StatusOr<bool> dirty = HasChanges(pkg.dir); dirty.ok() && *dirty) {
+    sink.Err("warning: package has changes; only artifacts for committed code will be downloaded");
+  }
+  const bool force = v.args.Has("force-download");
+  for (const auto& rev : revs) {
+    std::filesystem::path local = RevisionFile(v.ctx.cache_dir, pkg.info.name, rev);
+    if (!force) {
+      if (absl::StatusOr<std::string> text = fs::ReadFile(local.string()); text.ok()) return Walk{rev, *text, local.string()};
+    }
+    Lookup l = DownloadRevision(state, service, scope, local, rev);
+    if (l.kind == Lookup::kFound) return Walk{rev, l.text, local.string()};
+    if (l.kind == Lookup::kError) {
+      sink.Err(absl::StrCat("error: ", l.text));
+      return absl::UnavailableError(absl::StrCat(pkg.info.name, ": output lookup failed"));
+    }
+  }
+  if (v.args.Has("rev")) return absl::NotFoundError(absl::StrCat(pkg.info.name, ": outputs not found for revision"));
+  if (max_revs == 0 || revs.size() < max_revs) {
+    return absl::NotFoundError(absl::StrCat(pkg.info.name, ": no outputs found for any revision"));
+  }
+  return absl::NotFoundError(absl::StrCat(pkg.info.name, ": no outputs found in ", revs.size(), " revisions from HEAD"));
+}
+
+// Downloads the artifacts of `map`; returns the exit code.
+int DownloadAll(const core::DaemonState& state, const VerbStart& v, const Service& service, const RemoteScope& scope,
+                const MappingFile& map, core::EventSink& sink) {
+  absl::StatusOr<std::unique_ptr<lakestore::LakeBlobStore>> store =
+      lakestore::LakeBlobStore::Open(ArtifactsDir(v.ctx.cache_dir), state.index);
+  if (!store.ok()) {
+    sink.Err(absl::StrCat("error: ", store.status().message()));
+    return 1;
+  }
+  FetchOptions options;
+  options.force = v.args.Has("force-download");
+  options.user = v.ctx.root.string();
+  options.cancelled = [&sink] { return sink.cancelled(); };
+  options.progress = [&sink](const FetchReport& r, size_t total) {
+    v1::Event e;
+    auto* p = e.mutable_progress();
+    p->set_phase("download");
+    p->set_files_total(total);
+    p->set_files_done(r.present + r.downloaded + r.failed);
+    p->set_files_ok(r.present + r.downloaded);
+    p->set_files_failed(r.failed);
+    p->set_bytes_done(r.bytes);
+    sink.Send(e);
+  };
+  std::vector<ArtifactName> wanted = AllArtifacts(map);
+  FetchReport report = FetchArtifacts(state, **store, service, scope, wanted, options);
+  for (const auto& e : report.errors) sink.Err(absl::StrCat("error: ", scope.value, ": ", e));
+  sink.Out(absl::StrCat(scope.value, ": ", wanted.size(), " artifacts: ", report.downloaded, " downloaded (",
+                        report.bytes, " bytes), ", report.present, " already present, ", report.failed, " failed"));
+  if (absl::Status s = EnforceLakeCap(state, **store, v.ctx.env); !s.ok()) {
+    sink.Err(absl::StrCat("warning: cache size cap: ", s.message()));
+  }
+  if (report.failed > 0) {
+    sink.Err(absl::StrCat("error: ", scope.value, ": failed to download some artifacts"));
+    return 1;
+  }
+  return 0;
+}
+
+// Mapping lines refused while reading (bad JSON, unsafe artifact names): the rest was used, but
+// the command fails (exit 1) so they are not overlooked.
+int RefusedLines(const MappingFile& map, core::EventSink& sink) {
+  if (map.skipped == 0) return 0;
+  sink.Err(absl::StrCat("error: ", map.skipped, " mapping line(s) refused (see the warnings above)"));
+  return 1;
+}
+
+}  // namespace
+
+void RunGet(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
+  auto v = StartVerb(request, kGetFlags, 0, 1, sink);
+  if (!v) return;
+  if (v->args.Has("no-overwrite")) return Fail(sink, "`--no-overwrite` is not supported by `cache get`");
+  absl::StatusOr<PackageTarget> pkg = SelectPackage(v->ctx, v->args);
+  if (!pkg.ok()) return Fail(sink, pkg.status().message());
+  std::vector<std::string> warnings;
+  absl::StatusOr<Service> service = SelectDownloadService(v->ctx, v->args, &warnings);
+  if (!service.ok()) return Fail(sink, service.status().message());
+  for (const auto& w : warnings) sink.Err(absl::StrCat("warning: ", w));
+  if (service->reservoir && v->args.Value("scope")) return Fail(sink, "`--scope` cannot be used with Reservoir");
+  absl::StatusOr<std::optional<RemoteScope>> scope = SelectScope(v->ctx, v->args, pkg->info, true, false);
+  if (!scope.ok()) return Fail(sink, scope.status().message());
+  MappingFile map;
+  if (!v->args.positional.empty()) {
+    if (v->args.Has("rev")) sink.Err("warning: `--rev` is ignored when a mappings file is given");
+    std::filesystem::path file = v->ctx.Resolve(v->args.positional[0]);
+    absl::StatusOr<std::string> text = fs::ReadFile(file.string());
+    if (!text.ok()) return Fail(sink, text.status().message());
+    absl::StatusOr<MappingFile> parsed = ParseMappingFile(*text, file.string(), /*strict=*/true);
+    if (!parsed.ok()) return Fail(sink, parsed.status().message());
+    map = *std::move(parsed);
+  } else {
+    absl::StatusOr<Walk> walk = FindMapping(state, *v, *service, **scope, *pkg, sink);
+    if (!walk.ok()) return Fail(sink, walk.status().message());
+    absl::StatusOr<MappingFile> parsed = ParseMappingFile(walk->mapping, walk->origin, /*strict=*/false);
+    if (!parsed.ok()) return Fail(sink, parsed.status().message());
+    map = *std::move(parsed);
+    sink.Out(absl::StrCat(pkg->info.name, ": found outputs for revision ", walk->rev));
+  }
+  for (const auto& w : map.warnings) sink.Err(absl::StrCat("warning: ", w));
+  OutputsOrigin origin{service->name, (*scope)->repo ? "repo" : "scope", (*scope)->value};
+  absl::StatusOr<size_t> written = WriteOutputs(v->ctx.cache_dir, pkg->info.name, map, origin, /*overwrite=*/true);
+  if (!written.ok()) return Fail(sink, written.status().message());
+  if (v->args.Has("mappings-only")) {
+    sink.Out(absl::StrCat(pkg->info.name, ": wrote ", *written, " mappings (artifacts are fetched on demand)"));
+    return sink.Done(RefusedLines(map, sink));
+  }
+  int code = DownloadAll(state, *v, *service, **scope, map, sink);
+  int refused = RefusedLines(map, sink);
+  sink.Done(code != 0 ? code : refused);
+}
+
+}  // namespace leancache::lake

@@ -1,0 +1,16 @@
+// `leancache lake setup [--write] [--default] [--name=NAME] [--port=PORT]`: points Lake at the
+// daemon's loopback cache service (daemon/lakesvc). Prints the `[[cache.service]]` stanza, or
+// with --write merges it into ~/.lake/config.toml / $LAKE_CONFIG (daemon/lake/service_setup.h).
+// When the request forwards LAKE_CACHE_KEY, that key becomes the one the service accepts
+// writes from (daemon/lake/service_key.h); its secret is never printed or logged.
+#pragma once
+
+#include "daemon/core/daemon_state.h"
+#include "daemon/core/event_sink.h"
+#include "leancache/v1/cache.pb.h"
+
+namespace leancache::lake {
+
+void RunSetup(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
+
+}  // namespace leancache::lake

@@ -1,0 +1,226 @@
+#include "daemon/lakestore/lake_blob_store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/fs/fd.h"
+#include "common/fs/temp_sweep.h"
+#include "common/hash/lean_hash.h"
+#include "daemon/store/file_digest.h"
+
+namespace leancache::lakestore {
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Lake hash + SHA-256 + size of an open file.
+struct Verified {
+  uint64_t lake_hash = 0;
+  store::FileDigest digest;
+};
+
+absl::StatusOr<Verified> HashOpenFile(int fd, const std::string& what) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return fs::ErrnoError(errno, absl::StrCat("stat ", what));
+  std::string bytes(static_cast<size_t>(st.st_size), '\0');
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::pread(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fs::ErrnoError(errno, absl::StrCat("read ", what));
+    if (n == 0) return absl::DataLossError(absl::StrCat(what, ": file shrank while being read"));
+    done += static_cast<size_t>(n);
+  }
+  Verified v;
+  v.lake_hash = hash::BytesHash(bytes);
+  absl::StatusOr<store::FileDigest> digest = store::DigestFile(fd, what);
+  if (!digest.ok()) return digest.status();
+  if (digest->size != bytes.size()) return absl::DataLossError(absl::StrCat(what, ": file changed while being read"));
+  v.digest = *digest;
+  return v;
+}
+
+absl::Status FsyncDir(const std::filesystem::path& dir) {
+  fs::Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid() || ::fsync(fd.get()) != 0) return fs::ErrnoError(errno, absl::StrCat("fsync ", dir.string()));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+LakeTempFile& LakeTempFile::operator=(LakeTempFile&& o) noexcept {
+  if (this != &o) {
+    if (!path_.empty()) ::unlink(path_.c_str());
+    path_ = std::exchange(o.path_, {});
+  }
+  return *this;
+}
+
+LakeTempFile::~LakeTempFile() {
+  if (!path_.empty()) ::unlink(path_.c_str());
+}
+
+std::string LakeBlobStore::LakeName(uint64_t hash, std::string_view ext) {
+  return absl::StrCat(hash::Hex16(hash), ".", std::string(ext));
+}
+
+std::string LakeBlobStore::ServiceName(uint64_t hash, std::string_view) {
+  return absl::StrCat(hash::Hex16(hash), ".art");
+}
+
+absl::StatusOr<std::unique_ptr<LakeBlobStore>> LakeBlobStore::Open(const std::filesystem::path& dir,
+                                                                   index::Index* index, NameFn name_of) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return absl::PermissionDeniedError(absl::StrCat("cannot create ", dir.string(), ": ", ec.message()));
+  std::filesystem::path canonical = std::filesystem::canonical(dir, ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot resolve ", dir.string(), ": ", ec.message()));
+  return std::unique_ptr<LakeBlobStore>(new LakeBlobStore(canonical, index, std::move(name_of)));
+}
+
+std::filesystem::path LakeBlobStore::PathOf(uint64_t lake_hash, std::string_view ext) const {
+  return dir_ / name_of_(lake_hash, ext);
+}
+
+absl::StatusOr<LakeTempFile> LakeBlobStore::NewTemp(uint64_t lake_hash) {
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    uint32_t r = 0;
+    if (::getrandom(&r, sizeof(r), 0) != sizeof(r)) r = static_cast<uint32_t>(NowMs()) ^ static_cast<uint32_t>(attempt);
+    std::string path = fs::TempName(dir_.string(), ::getpid(), absl::StrFormat("%s%08x", hash::Hex16(lake_hash), r));
+    fs::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    if (fd.valid()) return LakeTempFile(path);
+    if (errno != EEXIST) return fs::ErrnoError(errno, absl::StrCat("create ", path));
+  }
+  return absl::InternalError(absl::StrCat("cannot create a unique temp file in ", dir_.string()));
+}
+
+absl::StatusOr<LakeBlobInfo> LakeBlobStore::Record(uint64_t lake_hash, const std::filesystem::path& path,
+                                                   uint64_t size, const index::Sha256& sha,
+                                                   std::string_view user, std::string_view origin) {
+  absl::StatusOr<std::optional<index::BlobRecord>> old = index_->GetBlob(dir_key_, lake_hash);
+  if (!old.ok()) return old.status();
+  index::BlobRecord rec = old->value_or(index::BlobRecord());
+  const int64_t now = NowMs();
+  if (!old->has_value() || rec.sha256 != sha || rec.size != size) {
+    rec.size = size;
+    rec.sha256 = sha;
+    rec.origin = std::string(origin);
+    rec.added_ms = now;
+  }
+  rec.last_access_ms = now;
+  if (!user.empty()) rec.users.insert(std::string(user));
+  if (absl::Status s = index_->PutBlob(dir_key_, lake_hash, rec); !s.ok()) return s;
+  return LakeBlobInfo{lake_hash, size, store::Sha256Hex(sha), path};
+}
+
+absl::StatusOr<LakeBlobInfo> LakeBlobStore::Adopt(uint64_t lake_hash, std::string_view ext,
+                                                  const std::filesystem::path& temp_path,
+                                                  std::string_view user, std::string_view origin) {
+  LakeTempFile owned(temp_path);  // consumed in every case
+  const std::string temp = temp_path.string();
+  fs::Fd fd(::open(temp.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return fs::ErrnoError(errno, absl::StrCat("open ", temp));
+  absl::StatusOr<Verified> v = HashOpenFile(fd.get(), temp);
+  if (!v.ok()) return v.status();
+  const std::string name = name_of_(lake_hash, ext);
+  if (v->lake_hash != lake_hash) {
+    return absl::DataLossError(absl::StrCat(name, ": hash mismatch: expected ", hash::Hex16(lake_hash),
+                                            ", got ", hash::Hex16(v->lake_hash)));
+  }
+  const std::filesystem::path final_path = dir_ / name;
+  struct stat st;
+  if (::stat(final_path.c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) == v->digest.size) {
+    fs::Fd existing(::open(final_path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (existing.valid()) {
+      absl::StatusOr<Verified> ev = HashOpenFile(existing.get(), final_path.string());
+      if (ev.ok() && ev->digest.sha256 == v->digest.sha256) {  // an equal blob is present
+        return Record(lake_hash, final_path, v->digest.size, v->digest.sha256, user, origin);
+      }
+    }
+  }
+  if (::fchmod(fd.get(), 0444) != 0) return fs::ErrnoError(errno, absl::StrCat("chmod ", temp));
+  if (::fsync(fd.get()) != 0) return fs::ErrnoError(errno, absl::StrCat("fsync ", temp));
+  fd.Reset();
+  if (::rename(temp.c_str(), final_path.c_str()) != 0) {
+    return fs::ErrnoError(errno, absl::StrCat("rename ", temp, " to ", final_path.string()));
+  }
+  owned.Release();
+  if (absl::Status s = FsyncDir(dir_); !s.ok()) return s;
+  return Record(lake_hash, final_path, v->digest.size, v->digest.sha256, user, origin);
+}
+
+absl::StatusOr<LakeBlobInfo> LakeBlobStore::Find(uint64_t lake_hash, std::string_view ext) {
+  const std::filesystem::path path = PathOf(lake_hash, ext);
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return absl::NotFoundError(absl::StrCat(path.string(), " not found"));
+  }
+  absl::StatusOr<std::optional<index::BlobRecord>> rec = index_->GetBlob(dir_key_, lake_hash);
+  if (!rec.ok()) return rec.status();
+  if (rec->has_value()) {
+    if ((*rec)->size != static_cast<uint64_t>(st.st_size)) {
+      return absl::DataLossError(absl::StrCat(path.string(), ": size ", st.st_size, " differs from the recorded ",
+                                              (*rec)->size));
+    }
+    return LakeBlobInfo{lake_hash, (*rec)->size, store::Sha256Hex((*rec)->sha256), path};
+  }
+  fs::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return fs::ErrnoError(errno, absl::StrCat("open ", path.string()));
+  absl::StatusOr<Verified> v = HashOpenFile(fd.get(), path.string());
+  if (!v.ok()) return v.status();
+  if (v->lake_hash != lake_hash) {
+    return absl::DataLossError(absl::StrCat(path.string(), ": hash mismatch: expected ", hash::Hex16(lake_hash),
+                                            ", got ", hash::Hex16(v->lake_hash)));
+  }
+  return Record(lake_hash, path, v->digest.size, v->digest.sha256, "", "found");
+}
+
+absl::StatusOr<size_t> LakeBlobStore::Touch(absl::Span<const uint64_t> hashes, std::string_view user) {
+  const int64_t now = NowMs();
+  return index_->UpdateBlobs(dir_key_, hashes, [&](index::BlobRecord& r) {
+    r.last_access_ms = now;
+    if (!user.empty()) r.users.insert(std::string(user));
+  });
+}
+
+absl::StatusOr<std::vector<std::pair<uint64_t, index::BlobRecord>>> LakeBlobStore::List() {
+  return index_->ListBlobs(dir_key_);
+}
+
+absl::StatusOr<uint64_t> LakeBlobStore::Remove(absl::Span<const uint64_t> hashes) {
+  std::set<std::string> victims;
+  for (uint64_t h : hashes) victims.insert(hash::Hex16(h));
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.size() > 17 && name[16] == '.' && victims.count(name.substr(0, 16)) > 0) {
+      if (::unlink(it->path().c_str()) != 0 && errno != ENOENT) {
+        return fs::ErrnoError(errno, absl::StrCat("remove ", it->path().string()));
+      }
+    }
+  }
+  if (ec) return absl::InternalError(absl::StrCat("cannot list ", dir_.string(), ": ", ec.message()));
+  uint64_t freed = 0;
+  for (uint64_t h : hashes) {
+    absl::StatusOr<std::optional<index::BlobRecord>> rec = index_->GetBlob(dir_key_, h);
+    if (rec.ok() && rec->has_value()) freed += (*rec)->size;
+  }
+  absl::StatusOr<size_t> removed = index_->RemoveBlobs(dir_key_, hashes);
+  if (!removed.ok()) return removed.status();
+  return freed;
+}
+
+}  // namespace leancache::lakestore
