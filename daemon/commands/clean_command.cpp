@@ -20,8 +20,8 @@ void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
               core::EventSink& sink) {
   if (!AcceptCommand(request, {"clean", "clean!"}, sink) || !AcceptNoArguments(request, sink)) return;
   const std::string& word = request.command();
-  auto project = project::ComputeProjectKeys(state, request, sink);  // the original hashes even for clean!
-  if (!project) return;
+  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);  // the original hashes even for clean!
+  if (!project.ok()) return sink.Fail(project.status());
   auto store = store::BlobStore::Open(project->cache_dir, state.index);
   if (!store.ok()) {
     sink.Err(absl::StrCat("uncaught exception: ", store.status().message()));

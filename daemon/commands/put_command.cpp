@@ -126,8 +126,8 @@ void RunPut(const core::DaemonState& state, const v1::CommandRequest& request,
   auto backend = Backend(request, sink);
   if (!backend) return;
   if (word != "put-staged") {
-    auto project = project::ComputeProjectKeys(state, request, sink);
-    if (!project) return;
+    auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+    if (!project.ok()) return sink.Fail(project.status());
     pack::PackRunFlags flags;
     flags.force = force;
     flags.unpacked_only = word == "put-unpacked";
@@ -170,8 +170,8 @@ void RunCommit(const core::DaemonState& state, const v1::CommandRequest& request
                core::EventSink& sink) {
   if (!AcceptCommand(request, {"commit", "commit!"}, sink) || !AcceptNoArguments(request, sink)) return;
   const std::string& word = request.command();
-  auto project = project::ComputeProjectKeys(state, request, sink);
-  if (!project) return;
+  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+  if (!project.ok()) return sink.Fail(project.status());
   auto clean = pack::WorkingTreeClean(project->request.project_root);
   if (!clean.ok()) {
     sink.Err(absl::StrCat("uncaught exception: ", clean.status().message()));

@@ -38,8 +38,8 @@ void RunStage(const core::DaemonState& state, const v1::CommandRequest& request,
               core::EventSink& sink) {
   if (!AcceptCommand(request, {"stage", "stage!"}, sink)) return;
   const std::string& word = request.command();
-  auto project = project::ComputeProjectKeys(state, request, sink);
-  if (!project) return;
+  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+  if (!project.ok()) return sink.Fail(project.status());
   auto dir = StagingDir(*project, word, sink);
   if (!dir) return;
   pack::PackRunFlags flags;
@@ -62,8 +62,9 @@ void RunUnstage(const core::DaemonState& state, const v1::CommandRequest& reques
   if (!AcceptCommand(request, {"unstage", "unstage!"}, sink)) return;
   const std::string& word = request.command();
   // Arguments are parsed as modules first (a bad one is reported as such), then refused.
-  auto project = project::ComputeProjectKeys(state, request, sink);
-  if (!project || !AcceptNoArguments(request, sink)) return;
+  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+  if (!project.ok()) return sink.Fail(project.status());
+  if (!AcceptNoArguments(request, sink)) return;
   auto dir = StagingDir(*project, word, sink);
   if (!dir) return;
   std::unique_ptr<store::BlobStore> blob_store;

@@ -80,8 +80,8 @@ void RunVerify(const core::DaemonState& state, const v1::CommandRequest& request
     sink.Out(absl::StrCat("Unpacked artifacts not checked: ", scope.project_root, " is ",
                           scope.skipped_reason));
   } else {
-    auto project = project::ComputeProjectKeys(state, request, sink);
-    if (!project) return;  // the error and Done(1) were sent
+    auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+    if (!project.ok()) return sink.Fail(project.status());
     std::vector<verify::ModuleTarget> targets;
     const auto& mathlib_dir = project->workspace->mathlib_dir();
     scope.modules = project->scope.size();

@@ -22,7 +22,7 @@ namespace leancache::editor {
 absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& state,
                                                       const v1::FileStatusRequest& request) {
   if (request.paths().empty()) return absl::InvalidArgumentError("FileStatus needs at least one path");
-  auto project = OpenEditorProject(request.invocation());
+  auto project = project::Open(request.invocation());
   if (!project.ok()) return project.status();
   const auto& ws = *project->workspace;
 

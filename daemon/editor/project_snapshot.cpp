@@ -6,7 +6,7 @@
 
 namespace leancache::editor {
 
-absl::StatusOr<ProjectSnapshot> TakeSnapshot(const core::DaemonState& state, const EditorProject& project,
+absl::StatusOr<ProjectSnapshot> TakeSnapshot(const core::DaemonState& state, const project::OpenProject& project,
                                              store::BlobStore* store, const std::set<std::string>& extra_roots) {
   auto graph = EditorKeys(state, project, std::vector<std::string>(extra_roots.begin(), extra_roots.end()));
   if (!graph.ok()) return graph.status();

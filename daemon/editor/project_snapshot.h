@@ -23,7 +23,7 @@ struct ProjectSnapshot {
 
 // Hashes the project with `extra_roots` and fills a FileState for every hashed and unhashed
 // module and every extra root. Errors are EditorKeys' (the graph cannot be computed).
-absl::StatusOr<ProjectSnapshot> TakeSnapshot(const core::DaemonState& state, const EditorProject& project,
+absl::StatusOr<ProjectSnapshot> TakeSnapshot(const core::DaemonState& state, const project::OpenProject& project,
                                              store::BlobStore* store, const std::set<std::string>& extra_roots);
 
 // The states in `now` that differ from `before` (key, archive_local, unpacked, problem, reason),

@@ -5,9 +5,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/keys/key_graph.h"
-#include "common/keys/source_reader.h"
-#include "common/workspace/workspace.h"
-#include "daemon/index/memo_source_reader.h"
+#include "daemon/project/open_project.h"
+#include "daemon/project/project_keys.h"
 
 namespace leancache::evict {
 namespace {
@@ -15,16 +14,17 @@ namespace {
 // Every key of a project's current graph; error if it cannot be computed.
 absl::StatusOr<std::set<uint64_t>> KeysOfProject(const core::DaemonState& state, const std::string& root,
                                                  const std::map<std::string, std::string>& env) {
-  auto forwarded = env;
-  forwarded.erase("LEAN_SRC_PATH");  // the caller's search path belongs to the caller's project
-  auto ws = workspace::Workspace::Open(root, forwarded);
-  if (!ws.ok()) return ws.status();
-  keys::FileSourceReader disk;
-  index::MemoSourceReader memo(state.index, &disk);
-  auto result = keys::ComputeKeys(*ws, {}, memo, keys::RootHashOptions());
+  project::RequestEnv request;
+  request.project_root = root;
+  request.client_cwd = root;
+  request.env = env;
+  request.env.erase("LEAN_SRC_PATH");  // the caller's search path belongs to the caller's project
+  auto opened = project::OpenWorkspace(std::move(request));
+  if (!opened.ok()) return opened.status();
+  auto result = project::KeyGraph(state, *opened->workspace, {}, keys::RootHashOptions());
   if (!result.ok()) return result.status();
   std::set<uint64_t> out;
-  for (const auto& [module, entry] : result->modules) out.insert(entry.key);
+  for (const auto& [module, entry] : (*result)->modules) out.insert(entry.key);
   return out;
 }
 

@@ -5,13 +5,25 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/keys/source_reader.h"
-#include "common/workspace/cache_dir.h"
 #include "common/workspace/module_args.h"
 #include "daemon/index/memo_source_reader.h"
 #include "daemon/keycache/project_key_cache.h"
 #include "spdlog/spdlog.h"
 
 namespace leancache::project {
+
+absl::StatusOr<std::shared_ptr<const keys::KeyResult>> KeyGraph(
+    const core::DaemonState& state, const workspace::Workspace& ws,
+    const std::vector<std::string>& roots, const keys::RootHashOptions& options) {
+  keys::FileSourceReader disk;
+  index::MemoSourceReader memo(state.index, &disk);
+  auto result = keys::ComputeKeys(ws, roots, memo, options);
+  if (auto flushed = memo.Flush(); !flushed.ok()) {
+    spdlog::warn("could not record file hashes in the index: {}", flushed.ToString());
+  }
+  if (!result.ok()) return result.status();
+  return std::make_shared<const keys::KeyResult>(std::move(*result));
+}
 
 absl::StatusOr<std::shared_ptr<const keys::KeyResult>> CachedKeyGraph(
     const core::DaemonState& state, const RequestEnv& request, const workspace::Workspace& ws,
@@ -28,59 +40,59 @@ absl::StatusOr<std::shared_ptr<const keys::KeyResult>> CachedKeyGraph(
   if (state.key_cache != nullptr) {
     if (auto hit = state.key_cache->Lookup(cache_key)) return hit;
   }
-  keys::FileSourceReader disk;
-  index::MemoSourceReader memo(state.index, &disk);
-  auto result = keys::ComputeKeys(ws, roots, memo, options);
-  if (auto flushed = memo.Flush(); !flushed.ok()) {
-    spdlog::warn("could not record file hashes in the index: {}", flushed.ToString());
-  }
-  if (!result.ok()) return result.status();
-  auto graph = std::make_shared<const keys::KeyResult>(std::move(*result));
-  if (state.key_cache != nullptr) state.key_cache->Store(cache_key, ws, graph);
+  auto graph = KeyGraph(state, ws, roots, options);
+  if (!graph.ok()) return graph.status();
+  if (state.key_cache != nullptr) state.key_cache->Store(cache_key, ws, *graph);
   return graph;
 }
 
-std::optional<ProjectKeys> ComputeProjectKeys(const core::DaemonState& state,
-                                              const v1::CommandRequest& request,
-                                              core::EventSink& sink) {
-  auto fail = [&sink](const std::string& message) -> std::optional<ProjectKeys> {
-    sink.Err(message);
-    sink.Done(1);
-    return std::nullopt;
-  };
-  auto req = ParseRequestEnv(request.invocation());
-  if (!req.ok()) return fail(std::string(req.status().message()));
+namespace {
 
-  ProjectKeys out;
-  out.request = *req;
-  out.cache_dir = workspace::ResolveCacheDir(out.request.env);
-
-  auto ws = workspace::Workspace::Open(out.request.project_root, out.request.env);
-  if (!ws.ok()) return fail(absl::StrCat("uncaught exception: ", ws.status().message()));
-  out.workspace.emplace(std::move(*ws));
-
-  std::vector<std::string> arg_messages;
-  std::vector<std::string> args(request.invocation().args().begin(), request.invocation().args().end());
-  auto roots = workspace::ResolveModuleArgs(*out.workspace, args, out.request.client_cwd, &arg_messages);
-  for (const auto& line : arg_messages) sink.Out(line);
-  if (!roots.ok()) return fail(std::string(roots.status().message()));
-  out.roots = *roots;
-
+// --root-hash-generation and --githash of the request.
+absl::StatusOr<keys::RootHashOptions> RootOptions(const RequestEnv& request) {
   keys::RootHashOptions root_options;
-  if (auto it = out.request.options.find("root-hash-generation"); it != out.request.options.end()) {
+  if (auto it = request.options.find("root-hash-generation"); it != request.options.end()) {
     uint64_t g = 0;
     if (!absl::SimpleAtoi(it->second, &g)) {
-      return fail(absl::StrCat("Invalid argument: --root-hash-generation=", it->second,
-                               " (expected a number)"));
+      return absl::InvalidArgumentError(absl::StrCat("Invalid argument: --root-hash-generation=", it->second,
+                                                     " (expected a number)"));
     }
     root_options.generation = g;
   }
-  if (auto it = out.request.options.find("githash"); it != out.request.options.end()) {
+  if (auto it = request.options.find("githash"); it != request.options.end()) {
     root_options.githash = it->second;
   }
+  return root_options;
+}
 
-  auto graph = CachedKeyGraph(state, out.request, *out.workspace, out.roots, root_options);
-  if (!graph.ok()) return fail(absl::StrCat("uncaught exception: ", graph.status().message()));
+// `status` with `prefix` before its message (same code).
+absl::Status Prefixed(const absl::Status& status, absl::string_view prefix) {
+  return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
+}
+
+}  // namespace
+
+absl::StatusOr<ProjectKeys> ComputeProjectKeys(const core::DaemonState& state,
+                                               const v1::Invocation& invocation,
+                                               const std::vector<std::string>& args,
+                                               core::EventSink& sink) {
+  auto request = ParseRequestEnv(invocation);
+  if (!request.ok()) return request.status();
+  auto opened = OpenWorkspace(std::move(*request));
+  if (!opened.ok()) return Prefixed(opened.status(), "uncaught exception: ");
+  ProjectKeys out;
+  static_cast<OpenProject&>(out) = std::move(*opened);
+
+  std::vector<std::string> arg_messages;
+  auto roots = workspace::ResolveModuleArgs(*out.workspace, args, out.request.client_cwd, &arg_messages);
+  for (const auto& line : arg_messages) sink.Out(line);
+  if (!roots.ok()) return roots.status();
+  out.roots = *roots;
+
+  auto root_options = RootOptions(out.request);
+  if (!root_options.ok()) return root_options.status();
+  auto graph = CachedKeyGraph(state, out.request, *out.workspace, out.roots, *root_options);
+  if (!graph.ok()) return Prefixed(graph.status(), "uncaught exception: ");
   out.keys = *graph;
   for (const auto& line : out.keys->stdout_lines) sink.Out(line);
   if (out.roots.empty()) {
@@ -90,6 +102,13 @@ std::optional<ProjectKeys> ComputeProjectKeys(const core::DaemonState& state,
     out.scope = keys::ClosureEntries(*out.keys, out.roots);
   }
   return out;
+}
+
+absl::StatusOr<ProjectKeys> ComputeProjectKeys(const core::DaemonState& state,
+                                               const v1::Invocation& invocation,
+                                               core::EventSink& sink) {
+  std::vector<std::string> args(invocation.args().begin(), invocation.args().end());
+  return ComputeProjectKeys(state, invocation, args, sink);
 }
 
 }  // namespace leancache::project

@@ -2,43 +2,105 @@
 
 #include <unistd.h>
 
-#include "daemon/commands/clean_command.h"
-#include "daemon/commands/gc_command.h"
-#include "daemon/lake/lake_verbs.h"
-#include "daemon/commands/stats_command.h"
-#include "daemon/commands/verify_command.h"
-#include "daemon/service/editor_service.h"
-#include "daemon/service/blob_service.h"
-#include "daemon/commands/get_command.h"
-#include "daemon/commands/hash_command.h"
-#include "daemon/commands/pack_command.h"
-#include "daemon/commands/put_command.h"
-#include "daemon/commands/stage_command.h"
-#include "daemon/commands/lookup_command.h"
-#include "daemon/index/index.h"
+#include "absl/strings/str_cat.h"
 #include "daemon/core/activity_tracker.h"
+#include "daemon/index/index.h"
+#include "daemon/service/blob_service.h"
+#include "daemon/service/command_table.h"
+#include "daemon/service/editor_service.h"
 #include "daemon/service/grpc_event_sink.h"
 #include "spdlog/spdlog.h"
 
 namespace leancache::service {
 namespace {
 
-using CommandFn = void (*)(const core::DaemonState&, const v1::CommandRequest&, core::EventSink&);
-
-// Runs one streaming command with activity tracking; any command that forgets to finish gets
-// a Done(1) so the client never waits for an exit code that will not come.
-grpc::Status RunCommand(core::DaemonState* state, grpc::ServerContext* context,
+// Runs one streaming command. The command ends the stream with Done; a client that went away
+// gets CANCELLED.
+grpc::Status RunCommand(const core::DaemonState& state, grpc::ServerContext* context,
                         const v1::CommandRequest* request, grpc::ServerWriter<v1::Event>* writer,
                         CommandFn fn) {
-  core::ActivityTracker::Scope scope(state->activity);
   GrpcEventSink sink(context, writer);
   spdlog::debug("{} in {}", request->command(), request->invocation().project_root());
-  fn(*state, *request, sink);
+  fn(state, *request, sink);
   if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by client");
   return grpc::Status::OK;
 }
 
 }  // namespace
+
+const char* CacheService::Path(const std::string& rpc) {
+  rpcs_.push_back(rpc);
+  paths_.push_back(std::make_unique<std::string>(absl::StrCat("/", v1::Cache::service_full_name(), "/", rpc)));
+  return paths_.back()->c_str();
+}
+
+template <class Request, class Reply, class Fn>
+void CacheService::AddUnary(const std::string& rpc, Fn fn) {
+  AddMethod(new grpc::internal::RpcServiceMethod(
+      Path(rpc), grpc::internal::RpcMethod::NORMAL_RPC,
+      new grpc::internal::RpcMethodHandler<CacheService, Request, Reply>(
+          [fn](CacheService* self, grpc::ServerContext* context, const Request* request, Reply* reply) {
+            core::ActivityTracker::Scope scope(self->state_->activity);
+            return fn(*self->state_, context, *request, reply);
+          },
+          this)));
+}
+
+template <class Request, class Reply, class Fn>
+void CacheService::AddServerStreaming(const std::string& rpc, Fn fn) {
+  AddMethod(new grpc::internal::RpcServiceMethod(
+      Path(rpc), grpc::internal::RpcMethod::SERVER_STREAMING,
+      new grpc::internal::ServerStreamingHandler<CacheService, Request, Reply>(
+          [fn](CacheService* self, grpc::ServerContext* context, const Request* request,
+               grpc::ServerWriter<Reply>* writer) {
+            core::ActivityTracker::Scope scope(self->state_->activity);
+            return fn(*self->state_, context, *request, writer);
+          },
+          this)));
+}
+
+template <class Request, class Reply, class Fn>
+void CacheService::AddClientStreaming(const std::string& rpc, Fn fn) {
+  AddMethod(new grpc::internal::RpcServiceMethod(
+      Path(rpc), grpc::internal::RpcMethod::CLIENT_STREAMING,
+      new grpc::internal::ClientStreamingHandler<CacheService, Request, Reply>(
+          [fn](CacheService* self, grpc::ServerContext* context, grpc::ServerReader<Request>* reader,
+               Reply* reply) {
+            core::ActivityTracker::Scope scope(self->state_->activity);
+            return fn(*self->state_, context, reader, reply);
+          },
+          this)));
+}
+
+CacheService::CacheService(core::DaemonState* state) : state_(state) {
+  AddMethod(new grpc::internal::RpcServiceMethod(
+      Path("Status"), grpc::internal::RpcMethod::NORMAL_RPC,
+      new grpc::internal::RpcMethodHandler<CacheService, v1::StatusRequest, v1::StatusReply>(
+          std::mem_fn(&CacheService::Status), this)));
+  AddMethod(new grpc::internal::RpcServiceMethod(
+      Path("Shutdown"), grpc::internal::RpcMethod::NORMAL_RPC,
+      new grpc::internal::RpcMethodHandler<CacheService, v1::ShutdownRequest, v1::ShutdownReply>(
+          std::mem_fn(&CacheService::Shutdown), this)));
+  for (const CommandRpc& row : CommandTable()) {
+    AddServerStreaming<v1::CommandRequest, v1::Event>(
+        row.rpc, [fn = row.run](const core::DaemonState& state, grpc::ServerContext* context,
+                                const v1::CommandRequest& request, grpc::ServerWriter<v1::Event>* writer) {
+          return RunCommand(state, context, &request, writer, fn);
+        });
+  }
+  AddUnary<v1::FileStatusRequest, v1::FileStatusReply>("FileStatus", &FileStatus);
+  AddServerStreaming<v1::WatchRequest, v1::WatchEvent>("Watch", &Watch);
+  AddServerStreaming<v1::PrefetchRequest, v1::Event>("Prefetch", &Prefetch);
+  AddUnary<v1::BlobRef, v1::BlobInfo>("StatBlob", &StatBlob);
+  AddServerStreaming<v1::BlobRef, v1::BlobChunk>("ReadBlob", &ReadBlob);
+  AddClientStreaming<v1::BlobChunk, v1::WriteBlobReply>("WriteBlob", &WriteBlob);
+}
+
+grpc::Status CacheService::Shutdown(grpc::ServerContext*, const v1::ShutdownRequest*,
+                                    v1::ShutdownReply*) {
+  state_->request_shutdown();
+  return grpc::Status::OK;
+}
 
 grpc::Status CacheService::Status(grpc::ServerContext*, const v1::StatusRequest*,
                                   v1::StatusReply* reply) {
@@ -66,118 +128,6 @@ grpc::Status CacheService::Status(grpc::ServerContext*, const v1::StatusRequest*
     }
   }
   return grpc::Status::OK;
-}
-
-grpc::Status CacheService::Shutdown(grpc::ServerContext*, const v1::ShutdownRequest*,
-                                    v1::ShutdownReply*) {
-  state_->request_shutdown();
-  return grpc::Status::OK;
-}
-
-grpc::Status CacheService::Hash(grpc::ServerContext* context, const v1::CommandRequest* request,
-                                grpc::ServerWriter<v1::Event>* writer) {
-  return RunCommand(state_, context, request, writer, &commands::RunHash);
-}
-
-grpc::Status CacheService::Lookup(grpc::ServerContext* context, const v1::CommandRequest* request,
-                                  grpc::ServerWriter<v1::Event>* writer) {
-  return RunCommand(state_, context, request, writer, &commands::RunLookup);
-}
-
-grpc::Status CacheService::Get(grpc::ServerContext* context, const v1::CommandRequest* request,
-                               grpc::ServerWriter<v1::Event>* writer) {
-  return RunCommand(state_, context, request, writer, &commands::RunGet);
-}
-
-grpc::Status CacheService::Unpack(grpc::ServerContext* context, const v1::CommandRequest* request,
-                                  grpc::ServerWriter<v1::Event>* writer) {
-  return RunCommand(state_, context, request, writer, &commands::RunUnpack);
-}
-
-grpc::Status CacheService::Clean(grpc::ServerContext* context, const v1::CommandRequest* request,
-                                 grpc::ServerWriter<v1::Event>* writer) {
-  return RunCommand(state_, context, request, writer, &commands::RunClean);
-}
-
-grpc::Status CacheService::Pack(grpc::ServerContext* context, const v1::CommandRequest* request,
-                                grpc::ServerWriter<v1::Event>* writer) {
-  return RunCommand(state_, context, request, writer, &commands::RunPack);
-}
-
-grpc::Status CacheService::Stage(grpc::ServerContext* context, const v1::CommandRequest* request,
-                                 grpc::ServerWriter<v1::Event>* writer) {
-  const std::string& word = request->command();
-  bool unstage = word == "unstage" || word == "unstage!";
-  return RunCommand(state_, context, request, writer, unstage ? &commands::RunUnstage : &commands::RunStage);
-}
-
-grpc::Status CacheService::Put(grpc::ServerContext* context, const v1::CommandRequest* request,
-                               grpc::ServerWriter<v1::Event>* writer) {
-  return RunCommand(state_, context, request, writer, &commands::RunPut);
-}
-
-grpc::Status CacheService::Commit(grpc::ServerContext* context, const v1::CommandRequest* request,
-                                  grpc::ServerWriter<v1::Event>* writer) {
-  return RunCommand(state_, context, request, writer, &commands::RunCommit);
-}
-
-grpc::Status CacheService::Verify(grpc::ServerContext* context, const v1::CommandRequest* request,
-                                  grpc::ServerWriter<v1::Event>* writer) {
-  return RunCommand(state_, context, request, writer, &commands::RunVerify);
-}
-
-grpc::Status CacheService::Stats(grpc::ServerContext* context, const v1::CommandRequest* request,
-                                 grpc::ServerWriter<v1::Event>* writer) {
-  return RunCommand(state_, context, request, writer, &commands::RunStats);
-}
-
-grpc::Status CacheService::Gc(grpc::ServerContext* context, const v1::CommandRequest* request,
-                              grpc::ServerWriter<v1::Event>* writer) {
-  return RunCommand(state_, context, request, writer, &commands::RunGc);
-}
-
-grpc::Status CacheService::Lake(grpc::ServerContext* context, const v1::CommandRequest* request,
-                                grpc::ServerWriter<v1::Event>* writer) {
-  return RunCommand(state_, context, request, writer, &lake::RunLake);
-}
-
-grpc::Status CacheService::FileStatus(grpc::ServerContext* context,
-                                      const v1::FileStatusRequest* request,
-                                      v1::FileStatusReply* reply) {
-  core::ActivityTracker::Scope scope(state_->activity);
-  return service::FileStatus(*state_, context, *request, reply);
-}
-
-grpc::Status CacheService::Watch(grpc::ServerContext* context, const v1::WatchRequest* request,
-                                 grpc::ServerWriter<v1::WatchEvent>* writer) {
-  core::ActivityTracker::Scope scope(state_->activity);
-  return service::Watch(*state_, context, *request, writer);
-}
-
-grpc::Status CacheService::Prefetch(grpc::ServerContext* context,
-                                    const v1::PrefetchRequest* request,
-                                    grpc::ServerWriter<v1::Event>* writer) {
-  core::ActivityTracker::Scope scope(state_->activity);
-  return service::Prefetch(*state_, context, *request, writer);
-}
-
-grpc::Status CacheService::StatBlob(grpc::ServerContext* context, const v1::BlobRef* request,
-                                    v1::BlobInfo* reply) {
-  core::ActivityTracker::Scope scope(state_->activity);
-  return service::StatBlob(*state_, context, *request, reply);
-}
-
-grpc::Status CacheService::ReadBlob(grpc::ServerContext* context, const v1::BlobRef* request,
-                                    grpc::ServerWriter<v1::BlobChunk>* writer) {
-  core::ActivityTracker::Scope scope(state_->activity);
-  return service::ReadBlob(*state_, context, *request, writer);
-}
-
-grpc::Status CacheService::WriteBlob(grpc::ServerContext* context,
-                                     grpc::ServerReader<v1::BlobChunk>* reader,
-                                     v1::WriteBlobReply* reply) {
-  core::ActivityTracker::Scope scope(state_->activity);
-  return service::WriteBlob(*state_, context, reader, reply);
 }
 
 }  // namespace leancache::service

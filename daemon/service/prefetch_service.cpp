@@ -27,14 +27,12 @@ grpc::Status RunPrefetch(const core::DaemonState& state, grpc::ServerContext* co
     sink.Done(1);
     return grpc::Status::OK;
   }
-  v1::CommandRequest command;
-  command.set_command("prefetch");
-  *command.mutable_invocation() = request.invocation();
-  command.mutable_invocation()->clear_args();
-  for (const auto& m : request.modules()) command.mutable_invocation()->add_args(m);
-
-  auto project = project::ComputeProjectKeys(state, command, sink);
-  if (!project) return grpc::Status::OK;  // the error and Done(1) were sent
+  std::vector<std::string> modules(request.modules().begin(), request.modules().end());
+  auto project = project::ComputeProjectKeys(state, request.invocation(), modules, sink);
+  if (!project.ok()) {
+    sink.Fail(project.status());
+    return grpc::Status::OK;
+  }
 
   const auto closure = keys::ClosureOf(*project->keys, project->roots);
   std::vector<std::string> order = editor::PrefetchOrder(closure, project->roots);

@@ -33,7 +33,7 @@ bool IsLeanFile(const std::filesystem::path& p) { return p.extension() == ".lean
 class WatchSession {
  public:
   WatchSession(const core::DaemonState& state, grpc::ServerContext* context,
-               grpc::ServerWriter<v1::WatchEvent>* writer, editor::EditorProject project, store::BlobStore* store)
+               grpc::ServerWriter<v1::WatchEvent>* writer, project::OpenProject project, store::BlobStore* store)
       : state_(state), context_(context), writer_(writer), project_(std::move(project)), store_(store) {}
 
   grpc::Status Run() {
@@ -119,7 +119,7 @@ class WatchSession {
   const core::DaemonState& state_;
   grpc::ServerContext* context_;
   grpc::ServerWriter<v1::WatchEvent>* writer_;
-  editor::EditorProject project_;
+  project::OpenProject project_;
   store::BlobStore* store_;
   std::set<std::string> extra_roots_;
   editor::ProjectSnapshot snapshot_;
@@ -129,7 +129,7 @@ class WatchSession {
 
 grpc::Status RunWatch(const core::DaemonState& state, grpc::ServerContext* context,
                       const v1::WatchRequest& request, grpc::ServerWriter<v1::WatchEvent>* writer) {
-  auto project = editor::OpenEditorProject(request.invocation());
+  auto project = project::Open(request.invocation());
   if (!project.ok()) return ToGrpc(absl::InvalidArgumentError(project.status().message()));
   auto store = store::BlobStore::Open(project->cache_dir, state.index);
   if (!store.ok()) {
