@@ -14,17 +14,10 @@ source "$root/tests/integration/lib/daemon.sh"
 source "$root/tests/integration/lib/nginx.sh"
 lc_setup
 secs() { local end=$EPOCHREALTIME; awk -v a="$1" -v b="$end" 'BEGIN{printf "%.2f", b-a}'; }
-src="$LC_TMP/src"
-gen_args=(--graph "$GRAPH" --out "$src" --artifacts --artifact-scale "$scale")
-[ "$limit" != 0 ] && gen_args+=(--limit "$limit")
-"$FIXTUREGEN" "${gen_args[@]}" >/dev/null
 # The mirror is packed by a separate daemon, so the measured one starts fresh.
 lc_start_daemon --idle-timeout 0
-"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
-(cd "$src" && git init -q && git -c user.email=b@b -c user.name=b commit -q --allow-empty -m bench)
-mkdir -p "$LC_TMP/mirror"
-MATHLIB_CACHE_DIR="$LC_TMP/mirror/f" "$LEANCACHE" -C "$src" pack >/dev/null 2>&1
-n=$(ls "$LC_TMP/mirror/f" | grep -c '\.ltar$')
+source "$root/tests/bench/lib/fixture.sh"
+bench_packed_fixture "$scale" "$limit" "$LC_TMP/mirror"
 packer=$(lc_daemon_pid)
 "$LEANCACHE" daemon stop >/dev/null 2>&1 || true
 for _ in $(seq 1 100); do lc_proc_ended "$packer" && break; sleep 0.1; done

@@ -17,16 +17,10 @@ source "$root/tests/reliability/lib.sh"
 lc_setup
 secs() { local end=$EPOCHREALTIME; awk -v a="$1" -v b="$end" 'BEGIN{printf "%.4f", b-a}'; }
 p50() { sort -n | awk '{a[NR]=$1} END{printf "%.1f", a[int((NR+1)/2)]*1000}'; }
-src="$LC_TMP/src"
-gen_args=(--graph "$GRAPH" --out "$src" --artifacts --artifact-scale "$scale")
-[ "$limit" != 0 ] && gen_args+=(--limit "$limit")
-"$FIXTUREGEN" "${gen_args[@]}" >/dev/null
 lc_start_daemon --idle-timeout 0
-"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
-(cd "$src" && git init -q && git -c user.email=b@b -c user.name=b commit -q --allow-empty -m bench)
-mkdir -p "$LC_TMP/www/full" "$LC_TMP/www/miss"
-MATHLIB_CACHE_DIR="$LC_TMP/www/full/f" "$LEANCACHE" -C "$src" pack >/dev/null 2>&1
-n=$(ls "$LC_TMP/www/full/f" | grep -c '\.ltar$')
+source "$root/tests/bench/lib/fixture.sh"
+bench_packed_fixture "$scale" "$limit" "$LC_TMP/www/full"
+mkdir -p "$LC_TMP/www/miss"
 # The second server lacks every tenth archive (a fixed choice: sorted names, every 10th).
 cp -r "$LC_TMP/www/full/f" "$LC_TMP/www/miss/f"
 ls "$LC_TMP/www/miss/f" | sort | awk 'NR % 10 == 0' | while read -r f; do rm "$LC_TMP/www/miss/f/$f"; done

@@ -21,16 +21,9 @@ mounts=()
 trap 'st=$?; for m in "${mounts[@]}"; do umount -l "$m" 2>/dev/null; done; (exit $st); lc_cleanup' EXIT
 secs() { local end=$EPOCHREALTIME; awk -v a="$1" -v b="$end" 'BEGIN{printf "%.3f", b-a}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", a/b}'; }
-src="$LC_TMP/src"
-gen_args=(--graph "$GRAPH" --out "$src" --artifacts --artifact-scale "$scale")
-[ "$limit" != 0 ] && gen_args+=(--limit "$limit")
-"$FIXTUREGEN" "${gen_args[@]}" >/dev/null
 lc_start_daemon --idle-timeout 0
-"$LEANCACHE" -C "$src" hash >"$LC_TMP/keys"
-(cd "$src" && git init -q && git -c user.email=b@b -c user.name=b commit -q --allow-empty -m bench)
-mkdir -p "$LC_TMP/mirror"
-MATHLIB_CACHE_DIR="$LC_TMP/mirror/f" "$LEANCACHE" -C "$src" pack >/dev/null 2>&1
-n=$(ls "$LC_TMP/mirror/f" | grep -c '\.ltar$')
+source "$root/tests/bench/lib/fixture.sh"
+bench_packed_fixture "$scale" "$limit" "$LC_TMP/mirror"
 nginx_start "$LC_TMP/mirror" "$LC_TMP/nginx" >/dev/null
 export MATHLIB_CACHE_GET_URL="$NGINX_URL"
 new_project() { mkdir -p "$1"; (cd "$src" && find . -path '*/.lake/build' -prune -o -type f -print | cpio -pdm --quiet "$1"); }
