@@ -209,6 +209,8 @@ int main(int argc, char** argv) {
     logger->set_level(spdlog::level::from_str(log_level));
     logger->flush_on(spdlog::level::info);
     spdlog::set_default_logger(logger);
+    // Debug lines are written within a second too, so a log read while the daemon runs is current.
+    spdlog::flush_every(std::chrono::seconds(1));
   } catch (const spdlog::spdlog_ex& e) {
     std::string msg = std::string("cannot open log ") + log_file + ": " + e.what();
     if (ready_fd >= 0) Report(ready_fd, msg); else std::cerr << "leancached: " << msg << "\n";

@@ -279,8 +279,13 @@ grep -q "from the shared cache" <<<"$out" && fail "shared cache used while it wa
 tree_of "$(project_of "$B")" >"$LC_TMP/b2.sums"
 restored=$(same_as_genuine "$LC_TMP/b2.sums" "B's tree from the HTTP mirror")
 expect_eq "$restored" "$served" "modules B restored over HTTP"
-grep -q "shared cache at $SYS_SOCK not usable" "$LC_TMP/home/$B/state/leancache/leancached.log" 2>/dev/null \
-  || grep -q "no system daemon socket" "$LC_TMP/home/$B/state/leancache/leancached.log" \
+# The daemon flushes debug lines once a second: wait for them (at most 5 s).
+b_log="$LC_TMP/home/$B/state/leancache/leancached.log"
+for _ in $(seq 1 50); do
+  grep -q -e "shared cache at $SYS_SOCK not usable" -e "no system daemon socket" "$b_log" 2>/dev/null && break
+  sleep 0.1
+done
+grep -q -e "shared cache at $SYS_SOCK not usable" -e "no system daemon socket" "$b_log" 2>/dev/null \
   || fail "B's daemon did not log the fallback"
 pass "system daemon stopped: B's per-user daemon fell back to the HTTP mirror ($served archives, byte-identical)"
 
