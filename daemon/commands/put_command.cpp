@@ -9,6 +9,7 @@
 #include "daemon/commands/command_word.h"
 #include "daemon/index/negative_cache.h"
 #include "daemon/project/project_keys.h"
+#include "daemon/sources/network_session.h"
 #include "daemon/pack/git_state.h"
 #include "daemon/pack/pack_run.h"
 #include "daemon/multiuser/job_hooks.h"
@@ -36,8 +37,10 @@ void Forward(const sources::Messages& messages, core::EventSink& sink) {
   }
 }
 
-// The backend for this request, or an error already reported (Done(1) sent).
-std::optional<upload::Backend> Backend(const v1::CommandRequest& request, core::EventSink& sink) {
+// The backend for this request, with the request's network session (proxies and CAs from the
+// forwarded environment over the config file), or an error already reported (Done(1) sent).
+std::optional<upload::Backend> Backend(const core::DaemonState& state, const v1::CommandRequest& request,
+                                       core::EventSink& sink) {
   upload::UploadOptions options;
   if (auto repo = Option(request, "repo")) options.repo = *repo;
   options.container = Option(request, "container");
@@ -50,6 +53,12 @@ std::optional<upload::Backend> Backend(const v1::CommandRequest& request, core::
     sink.Done(1);
     return std::nullopt;
   }
+  auto session = sources::MakeTransferSession(*state.config, env);
+  if (!session.ok()) {
+    sink.Fail(session.status());
+    return std::nullopt;
+  }
+  backend->session = *std::move(session);
   Forward(backend->messages, sink);
   return std::move(*backend);
 }
@@ -123,7 +132,7 @@ void RunPut(const core::DaemonState& state, const v1::CommandRequest& request,
     std::sort(files.begin(), files.end());
     temp_dir = staging;
   }
-  auto backend = Backend(request, sink);
+  auto backend = Backend(state, request, sink);
   if (!backend) return;
   if (word != "put-staged") {
     auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
@@ -186,7 +195,7 @@ void RunCommit(const core::DaemonState& state, const v1::CommandRequest& request
     sink.Err(absl::StrCat("uncaught exception: ", sha.status().message()));
     return sink.Done(1);
   }
-  auto backend = Backend(request, sink);
+  auto backend = Backend(state, request, sink);
   if (!backend) return;
   std::vector<uint64_t> hashes;
   for (const auto& [module, entry] : project->keys->modules) hashes.push_back(entry.key);

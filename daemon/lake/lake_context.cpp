@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/fs/fd.h"
 #include "common/lake/cache_dir.h"
+#include "daemon/sources/network_session.h"
 
 namespace leancache::lake {
 
@@ -166,6 +167,13 @@ absl::StatusOr<PackageTarget> SelectPackage(const LakeContext& ctx, const LakeAr
   if (!info.ok()) return info.status();
   t.info = *info;
   return t;
+}
+
+absl::Status AttachSession(const sources::Config& daemon_config, const LakeContext& ctx, Service& service) {
+  absl::StatusOr<std::shared_ptr<transfer::Session>> session = sources::MakeTransferSession(daemon_config, ctx.env);
+  if (!session.ok()) return session.status();
+  service.session = *std::move(session);
+  return absl::OkStatus();
 }
 
 }  // namespace leancache::lake

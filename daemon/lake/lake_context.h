@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 #include "common/lake/package_info.h"
 #include "common/lake/remote_urls.h"
 #include "daemon/lake/lake_args.h"
+#include "daemon/sources/config.h"
+#include "daemon/transfer/session.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::lake {
@@ -44,7 +47,15 @@ struct Service {
   std::string artifact_endpoint;    // s3
   std::string revision_endpoint;    // s3
   std::string key;                  // LAKE_CACHE_KEY (uploads only); a secret
+  // The request's network route (proxy/CA settings, circuit breaker, time budget) for every
+  // transfer to this service; set by AttachSession. Null: direct, default CAs.
+  std::shared_ptr<transfer::Session> session;
 };
+
+// Gives `service` the request's network session: the proxy and CA variables forwarded in
+// `ctx.env` over the daemon's config file (sources::MakeTransferSession). Errors: a bad
+// LEANCACHE_REQUEST_TIMEOUT.
+absl::Status AttachSession(const sources::Config& daemon_config, const LakeContext& ctx, Service& service);
 
 // Download service: --service, else both LAKE_CACHE_ARTIFACT_ENDPOINT and
 // LAKE_CACHE_REVISION_ENDPOINT (a deprecation warning is added; only one set is an error), else

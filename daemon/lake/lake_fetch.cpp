@@ -109,6 +109,7 @@ FetchReport FetchArtifacts(const core::DaemonState& state, lakestore::LakeBlobSt
     }
     transfer::GetRequest request;
     request.url = ArtifactUrl(service, scope, w.hash);
+    request.session = service.session;
     request.temp_path = temp->path().string();
     auto temp_owner = std::make_shared<lakestore::LakeTempFile>(std::move(*temp));
     const uint64_t hash = w.hash;

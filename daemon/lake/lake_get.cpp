@@ -36,6 +36,7 @@ struct Lookup {
 Lookup DownloadRevision(const core::DaemonState& state, const Service& service, const RemoteScope& scope,
                         const std::filesystem::path& local_file, const std::string& rev) {
   transfer::GetRequest get;
+  get.session = service.session;
   get.url = service.reservoir ? ReservoirOutputsUrl(service.api, scope, rev)
                               : S3RevisionUrl(service.revision_endpoint, scope, rev);
   if (service.reservoir) {
@@ -167,6 +168,7 @@ void RunGet(const core::DaemonState& state, const v1::CommandRequest& request, c
   std::vector<std::string> warnings;
   absl::StatusOr<Service> service = SelectDownloadService(v->ctx, v->args, &warnings);
   if (!service.ok()) return Fail(sink, service.status().message());
+  if (absl::Status s = AttachSession(*state.config, v->ctx, *service); !s.ok()) return Fail(sink, s.message());
   for (const auto& w : warnings) sink.Err(absl::StrCat("warning: ", w));
   if (service->reservoir && v->args.Value("scope")) return Fail(sink, "`--scope` cannot be used with Reservoir");
   absl::StatusOr<std::optional<RemoteScope>> scope = SelectScope(v->ctx, v->args, pkg->info, true, false);

@@ -21,6 +21,7 @@ absl::StatusOr<transfer::Auth> LakeKeyAuth(const std::string& key) {
 }
 
 std::vector<std::string> UploadArtifacts(transfer::Transport& transport, const transfer::Auth& auth,
+                                         const std::shared_ptr<transfer::Session>& session,
                                          const std::vector<UploadFile>& files) {
   std::vector<transfer::PendingTransfer> pending;
   pending.reserve(files.size());
@@ -30,6 +31,7 @@ std::vector<std::string> UploadArtifacts(transfer::Transport& transport, const t
     put.source_path = f.path.string();
     put.headers = {absl::StrCat("Content-Type: ", std::string(kArtifactContentType))};
     put.auth = auth;
+    put.session = session;
     pending.push_back(transport.StartPut(std::move(put)));
   }
   std::vector<std::string> errors;
@@ -46,12 +48,14 @@ std::vector<std::string> UploadArtifacts(transfer::Transport& transport, const t
 }
 
 absl::Status UploadMappings(transfer::Transport& transport, const transfer::Auth& auth,
+                            const std::shared_ptr<transfer::Session>& session,
                             const std::filesystem::path& file, const std::string& url) {
   transfer::PutRequest put;
   put.url = url;
   put.source_path = file.string();
   put.headers = {absl::StrCat("Content-Type: ", std::string(kOutputsContentType))};
   put.auth = auth;
+  put.session = session;
   transfer::Result r = transport.StartPut(std::move(put)).result.get();
   if (r.http_status != 200) {
     return absl::UnavailableError(absl::StrCat("failed to upload mappings, error ", r.http_status,

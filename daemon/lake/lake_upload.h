@@ -25,12 +25,16 @@ struct UploadFile {
 // SigV4 credentials from "<access>:<secret>". Errors: no ':' in the key.
 absl::StatusOr<transfer::Auth> LakeKeyAuth(const std::string& key);
 
-// PUTs every file; returns one "<label>: why" line per failure (empty: all stored).
+// PUTs every file through `session` (the request's proxy/CA route; null: direct); returns one
+// "<label>: why" line per failure (empty: all stored).
 std::vector<std::string> UploadArtifacts(transfer::Transport& transport, const transfer::Auth& auth,
+                                         const std::shared_ptr<transfer::Session>& session,
                                          const std::vector<UploadFile>& files);
 
-// PUTs the mapping file; only HTTP 200 is success ("failed to upload mappings, error N").
+// PUTs the mapping file through `session`; only HTTP 200 is success ("failed to upload
+// mappings, error N").
 absl::Status UploadMappings(transfer::Transport& transport, const transfer::Auth& auth,
+                            const std::shared_ptr<transfer::Session>& session,
                             const std::filesystem::path& file, const std::string& url);
 
 }  // namespace leancache::lake

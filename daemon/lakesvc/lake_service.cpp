@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/hash/lean_hash.h"
 #include "daemon/lake/service_key.h"
+#include "daemon/lakesvc/upstream_session.h"
 #include "daemon/lakesvc/write_through.h"
 #include "spdlog/spdlog.h"
 
@@ -35,7 +36,7 @@ Reply UpstreamFailure(const absl::Status& status) {
 
 LakeService::LakeService(ServiceParts parts)
     : parts_(std::move(parts)),
-      read_through_(parts_.config.upstream, parts_.fetches, parts_.artifacts, parts_.revisions) {}
+      read_through_(parts_.config.upstream, parts_.fetches, parts_.artifacts, parts_.revisions, parts_.net_config) {}
 
 Reply LakeService::Serve(const ObjectPath& object, std::string_view user) {
   if (object.kind == ObjectKind::kRevision) {
@@ -128,7 +129,7 @@ Reply LakeService::FinishArtifact(PendingPut& put) {
   }
   if (parts_.config.writes == WriteMode::kThrough) {
     std::string url = absl::StrCat(parts_.config.upload.artifact, "/", object.Suffix());
-    absl::Status st = PutUpstream(*parts_.transport, url, adopted->path, put.key, kArtifactType);
+    absl::Status st = PutUpstream(*parts_.transport, UpstreamSession(parts_.net_config), url, adopted->path, put.key, kArtifactType);
     if (!st.ok()) return ErrorReply(502, "UpstreamFailed", st.message());
   }
   return OkReply();
@@ -138,7 +139,7 @@ Reply LakeService::FinishRevision(PendingPut& put) {
   const std::filesystem::path temp = put.sink->path();
   if (parts_.config.writes == WriteMode::kThrough) {
     std::string url = absl::StrCat(parts_.config.upload.revision, "/", put.object.Suffix());
-    absl::Status st = PutUpstream(*parts_.transport, url, temp, put.key, kRevisionType);
+    absl::Status st = PutUpstream(*parts_.transport, UpstreamSession(parts_.net_config), url, temp, put.key, kRevisionType);
     if (!st.ok()) return ErrorReply(502, "UpstreamFailed", st.message());
   }
   put.temp.Release();  // Commit consumes it in every case

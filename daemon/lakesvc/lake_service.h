@@ -40,6 +40,7 @@ struct ServiceParts {
   transfer::FetchGroup* fetches = nullptr;
   std::filesystem::path key_dir;                  // holds lake-service.key (write_key.h)
   uint64_t max_body_bytes = uint64_t{4} << 30;    // larger PUTs get 413
+  const sources::Config* net_config = nullptr;    // proxy/CA of upstream transfers
 };
 
 // A PUT whose headers were accepted; its body is streamed into `sink`.

@@ -1,6 +1,7 @@
 #include "daemon/lakesvc/read_through.h"
 
 #include "absl/strings/str_cat.h"
+#include "daemon/lakesvc/upstream_session.h"
 #include "daemon/transfer/redact.h"
 #include "spdlog/spdlog.h"
 
@@ -66,6 +67,7 @@ absl::Status ReadThrough::Fetch(const ObjectPath& object) {
   transfer::GetRequest request;
   request.url = url;
   request.temp_path = temp.string();
+  request.session = UpstreamSession(net_config_);
   auto finish = artifact ? ArtifactFinisher(object, url, temp) : RevisionFinisher(object, temp);
   auto present = [&] { return artifact && artifacts_->Find(object.lake_hash, "art").ok(); };
   bool started = false;

@@ -12,6 +12,7 @@
 #include "daemon/lakesvc/revision_store.h"
 #include "daemon/lakesvc/service_config.h"
 #include "daemon/lakestore/lake_blob_store.h"
+#include "daemon/sources/config.h"
 #include "daemon/transfer/fetch_group.h"
 
 namespace leancache::lakesvc {
@@ -19,9 +20,11 @@ namespace leancache::lakesvc {
 class ReadThrough {
  public:
   // Every pointer must outlive this object. `upstream` may be empty (then everything misses).
+  // `net_config` (may be null) gives the proxy/CA of upstream transfers (upstream_session.h).
   ReadThrough(Endpoints upstream, transfer::FetchGroup* fetches, lakestore::LakeBlobStore* artifacts,
-              const RevisionStore* revisions)
-      : upstream_(std::move(upstream)), fetches_(fetches), artifacts_(artifacts), revisions_(revisions) {}
+              const RevisionStore* revisions, const sources::Config* net_config)
+      : upstream_(std::move(upstream)), fetches_(fetches), artifacts_(artifacts), revisions_(revisions),
+        net_config_(net_config) {}
 
   // Downloads `object` into its store and returns once it is there.
   // Errors: NotFound (no upstream, or it answered 404: the object does not exist);
@@ -41,6 +44,7 @@ class ReadThrough {
   transfer::FetchGroup* fetches_;
   lakestore::LakeBlobStore* artifacts_;
   const RevisionStore* revisions_;
+  const sources::Config* net_config_;
 };
 
 }  // namespace leancache::lakesvc

@@ -30,6 +30,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(HostOptions opti
   parts.transport = transport;
   parts.fetches = fetches;
   parts.key_dir = options.key_dir;
+  parts.net_config = options.net_config;
   host->service_ = std::make_unique<LakeService>(std::move(parts));
 
   HttpServer::Options http;

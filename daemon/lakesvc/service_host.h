@@ -41,6 +41,7 @@ struct HostOptions {
   std::filesystem::path key_dir;   // the daemon's state dir (lake-service.key)
   PeerPolicy policy;
   std::function<void()> on_request;
+  const sources::Config* net_config = nullptr;  // proxy/CA of upstream transfers (upstream_session.h)
 };
 
 class ServiceHost {

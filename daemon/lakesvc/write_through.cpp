@@ -5,10 +5,12 @@
 
 namespace leancache::lakesvc {
 
-absl::Status PutUpstream(transfer::Transport& transport, const std::string& url, const std::filesystem::path& file,
+absl::Status PutUpstream(transfer::Transport& transport, std::shared_ptr<transfer::Session> session,
+                         const std::string& url, const std::filesystem::path& file,
                          const sigv4::Credential& key, std::string_view content_type) {
   transfer::PutRequest request;
   request.url = url;
+  request.session = std::move(session);
   request.source_path = file.string();
   request.headers.push_back(absl::StrCat("Content-Type: ", std::string(content_type)));
   transfer::AwsSigV4 v4;

@@ -71,6 +71,7 @@ absl::StatusOr<std::unique_ptr<lakesvc::ServiceHost>> StartLakeService(
   host.key_dir = options.state_dir;
   host.policy = options.shared.system ? lakesvc::TrustRulesPolicy(state.shared) : lakesvc::OwnerOnlyPolicy(::getuid());
   host.on_request = [activity = state.activity] { activity->Touch(); };
+  host.net_config = state.config;
   return lakesvc::ServiceHost::Start(std::move(host), state.index, state.transport, state.fetches);
 }
 

@@ -225,6 +225,7 @@ transfer::PutRequest MakePutRequest(const Backend& backend, std::string display_
   req.if_none_match = if_none_match;
   req.conflict_is_already_present = if_none_match;
   req.auth = backend.auth;
+  req.session = backend.session;
   if (backend.kind == BackendKind::kAzure) {
     req.headers.push_back("x-ms-blob-type: BlockBlob");
     if (backend.azure_bearer) {

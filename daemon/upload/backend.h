@@ -7,6 +7,7 @@
 // `Backend::auth`; every URL and message this file produces for display is free of them.
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@
 #include "daemon/sources/env_value.h"
 #include "daemon/sources/message.h"
 #include "daemon/transfer/request.h"
+#include "daemon/transfer/session.h"
 
 namespace leancache::upload {
 
@@ -50,6 +52,9 @@ struct Backend {
   std::string sas;        // secret: Azure SAS query string without '?', appended to every URL
   transfer::Auth auth;    // secret: bearer token or SigV4 credentials
   bool azure_bearer = false;  // Azure bearer: adds x-ms-version and x-ms-date
+  // The request's network route (proxy/CA settings, circuit breaker, time budget), set on every
+  // PUT; null: direct, default CAs.
+  std::shared_ptr<transfer::Session> session;
   // Messages produced by the selection (the legacy-destination warning, on stderr).
   sources::Messages messages;
 };

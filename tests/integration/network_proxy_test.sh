@@ -6,7 +6,8 @@
 #     TLS nginx trusted through SSL_CERT_FILE: the request's variables win over the config;
 #   * a proxy that demands credentials and gets none, and a proxy that is down, fail fast with
 #     one line naming the proxy (credentials redacted everywhere);
-#   * no_proxy sends the request direct.
+#   * no_proxy sends the request direct;
+#   * uploads (`put`) and Lake's cache (`lake get`, `lake put-staged`) take the request's proxy too.
 # Every "went through the proxy" is checked in that proxy's own log.
 source "$(dirname "$0")/lib/daemon.sh"
 source "$(dirname "$0")/lib/nginx.sh"
@@ -80,6 +81,51 @@ no_proxy="127.0.0.1" http_proxy="$auth_url" MATHLIB_CACHE_GET_URL="$plain_url" r
 expect_all "no_proxy"
 expect_eq "$(log_count "$auth_log" "Request ")" "$before" "requests the proxy saw with no_proxy=127.0.0.1"
 pass "no_proxy=127.0.0.1: $n archives direct (the proxy saw none) in $SECS s"
+
+# Uploads: `put` to an nginx WebDAV server through the request's proxy.
+nginx_start "$LC_TMP/dav" "$LC_TMP/nginx-dav" >/dev/null
+dav_url=$NGINX_URL dav_hostport=127.0.0.1:$NGINX_PORT
+[ -d "$src/.git" ] || (cd "$src" && git init -q && git -c user.email=t@t -c user.name=t commit -q --allow-empty -m fixture)
+before=$(log_count "$auth_log" "Request .*PUT http://$dav_hostport/")
+set +e
+OUT=$(http_proxy="http://alice:s3cret-pw@127.0.0.1:$auth_port" MATHLIB_CACHE_PUT_URL="$dav_url" "$LEANCACHE" -C "$src" put 2>&1)
+RC=$?
+set -e
+echo "$OUT" >>"$LC_TMP/all-output"
+expect_eq "$RC" 0 "put through http_proxy: exit code ($(tail -3 <<<"$OUT"))"
+stored=$(find "$LC_TMP/dav" -name '*.ltar' | wc -l)
+puts=$(( $(log_count "$auth_log" "Request .*PUT http://$dav_hostport/") - before ))
+expect_eq "$stored" "$n" "archives stored by put through the proxy"
+[ "$puts" -ge "$n" ] || fail "put: the proxy's log shows $puts PUTs for $n archives"
+pass "put through http_proxy (Basic auth): $n archives stored, the proxy's log shows $puts PUTs"
+
+# Lake's cache: `lake get MAPPINGS --scope` from an S3-layout nginx through the request's proxy.
+LP="$LC_TMP/lakeproj"
+mkdir -p "$LP" "$LC_TMP/lakesrv/artifacts/proxied"
+printf 'name = "proxied"\n' >"$LP/lakefile.toml"
+{ echo '"2026-03-17"'; } >"$LC_TMP/map.jsonl"
+for i in 1 2 3; do
+  head -c $((4000 + i * 101)) /dev/urandom >"$LC_TMP/art$i"
+  h=$(/usr/bin/python3 "$(dirname "$0")/lib/lakehash.py" "$LC_TMP/art$i" | cut -d' ' -f1)
+  cp "$LC_TMP/art$i" "$LC_TMP/lakesrv/artifacts/proxied/$h.art"
+  printf '["%016x","%s.olean"]\n' "$i" "$h" >>"$LC_TMP/map.jsonl"
+done
+nginx_start "$LC_TMP/lakesrv" "$LC_TMP/nginx-lake" >/dev/null
+lake_hostport=127.0.0.1:$NGINX_PORT
+before=$(log_count "$auth_log" "Request .*GET http://$lake_hostport/artifacts/")
+set +e
+OUT=$(http_proxy="http://alice:s3cret-pw@127.0.0.1:$auth_port" LAKE_CACHE_DIR="$LC_TMP/lakecache" \
+  LAKE_CONFIG="$LC_TMP/none.toml" LAKE_CACHE_ARTIFACT_ENDPOINT="$NGINX_URL/artifacts" \
+  LAKE_CACHE_REVISION_ENDPOINT="$NGINX_URL/revisions" \
+  "$LEANCACHE" -C "$LP" lake get "$LC_TMP/map.jsonl" --scope proxied 2>&1)
+RC=$?
+set -e
+echo "$OUT" >>"$LC_TMP/all-output"
+expect_eq "$RC" 0 "lake get through http_proxy: exit code ($(tail -3 <<<"$OUT"))"
+expect_eq "$(find "$LC_TMP/lakecache/artifacts" -name '*.olean' | wc -l)" 3 "Lake artifacts fetched through the proxy"
+got=$(( $(log_count "$auth_log" "Request .*GET http://$lake_hostport/artifacts/") - before ))
+expect_eq "$got" 3 "Lake artifact GETs in the proxy's log"
+pass "lake get through http_proxy: 3 artifacts, the proxy's log shows $got GETs"
 
 http_proxy="$auth_url" MATHLIB_CACHE_GET_URL="$plain_url" run_get
 expect_eq "$RC" 1 "no proxy credentials: exit code"

@@ -1,0 +1,14 @@
+#include "daemon/lakesvc/upstream_session.h"
+
+#include "daemon/sources/network_session.h"
+
+namespace leancache::lakesvc {
+
+std::shared_ptr<transfer::Session> UpstreamSession(const sources::Config* config) {
+  if (config == nullptr) return nullptr;
+  // Only a forwarded LEANCACHE_REQUEST_TIMEOUT can make this fail, and there is no environment.
+  auto session = sources::MakeTransferSession(*config, sources::Env{});
+  return session.ok() ? *std::move(session) : nullptr;
+}
+
+}  // namespace leancache::lakesvc
