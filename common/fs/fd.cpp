@@ -17,6 +17,13 @@ void Fd::Reset() {
   }
 }
 
+absl::Status FsyncDir(const std::string& dir) {
+  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return ErrnoError(errno, absl::StrCat("open ", dir));
+  if (::fsync(fd.get()) != 0) return ErrnoError(errno, absl::StrCat("fsync ", dir));
+  return absl::OkStatus();
+}
+
 absl::Status ErrnoError(int err, std::string_view what) {
   std::string msg = absl::StrCat(std::string(what), ": ", strerror(err));
   switch (err) {

@@ -52,6 +52,10 @@ absl::Status WriteAll(int fd, std::string_view data, std::string_view what);
 // Reads all remaining bytes of `fd` (e.g. stdin) into a string.
 absl::StatusOr<std::string> ReadAll(int fd, std::string_view what);
 
+// Flushes the directory entry changes of `dir` (after a rename into it) to disk. Errors name the
+// directory ("open <dir>" or "fsync <dir>").
+absl::Status FsyncDir(const std::string& dir);
+
 // Returns an absl error for the current errno: "<what>: <strerror>" with a matching code.
 absl::Status ErrnoError(int err, std::string_view what);
 

@@ -27,7 +27,9 @@ void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
     sink.Err(absl::StrCat("uncaught exception: ", store.status().message()));
     return sink.Done(1);
   }
-  (void)(*store)->EnsureScanned();
+  if (auto scanned = (*store)->EnsureScanned(); !scanned.ok()) {
+    spdlog::warn("clean: scanning {} failed: {}", (*store)->dir().string(), std::string(scanned.status().message()));
+  }
 
   std::set<uint64_t> keep;
   size_t kept_for_others = 0;

@@ -188,10 +188,13 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
       // A damaged archive must not be served again: drop it so the next get re-downloads it.
       // [reliability] A sound archive whose outputs could not be written (disk full,
       // permissions) is kept.
-      const bool damaged = !verify::ArchiveDecodes(archive).ok();
-      if (damaged) (void)(*store)->Remove(item.key);
-      job->AddError(absl::StrCat(item.module, " (", archive.string(), "): ", result.status().message(),
-                                 damaged ? "; archive removed" : ""));
+      std::string removal;
+      if (!verify::ArchiveDecodes(archive).ok()) {
+        absl::Status removed = (*store)->Remove(item.key);
+        removal = removed.ok() ? "; archive removed"
+                               : absl::StrCat("; damaged archive not removed: ", removed.message());
+      }
+      job->AddError(absl::StrCat(item.module, " (", archive.string(), "): ", result.status().message(), removal));
     }
   };
   auto* quota = state.quota;
@@ -605,8 +608,16 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
   std::vector<uint64_t> used;
   used.reserve(items.size());
   for (const auto& item : items) used.push_back(item.key);
-  if (!memo_hit) (void)(*store)->AddUser(used, project_root.string());  // a hit: recorded already
-  (void)(*store)->Touch(used);
+  if (!memo_hit) {  // a hit: recorded already
+    if (auto added = (*store)->AddUser(used, project_root.string()); !added.ok()) {
+      spdlog::warn("get: cannot record that {} uses its archives: {}", project_root.string(),
+                   std::string(added.status().message()));
+    }
+  }
+  if (auto touched = (*store)->Touch(used); !touched.ok()) {
+    spdlog::warn("get: cannot record the last use of {}'s archives: {}", project_root.string(),
+                 std::string(touched.status().message()));
+  }
 }
 
 }  // namespace leancache::get

@@ -75,7 +75,11 @@ absl::StatusOr<ltar::UnpackResult> OutputPlacer::ThroughStore(const std::filesys
   auto placed = outstore::Place(*entry, base, outstore::PlaceOptions{});
   if (!placed.ok()) {
     // A store file that vanished or cannot be read: drop the entry, the next get rebuilds it.
-    if (absl::IsNotFound(placed.status())) (void)outstore::RemoveEntry(*store_, sha_hex);
+    if (absl::IsNotFound(placed.status())) {
+      if (auto removed = outstore::RemoveEntry(*store_, sha_hex); !removed.ok()) {
+        spdlog::warn("output store: cannot drop the broken entry {}: {}", sha_hex, removed.status().ToString());
+      }
+    }
     return placed.status();
   }
   ++placed_;

@@ -10,6 +10,7 @@
 #include "common/hash/lean_hash.h"
 #include "daemon/transfer/fetch_group.h"
 #include "daemon/transfer/redact.h"
+#include "spdlog/spdlog.h"
 
 namespace leancache::lake {
 namespace {
@@ -42,7 +43,11 @@ std::vector<Wanted> MissingByHash(lakestore::LakeBlobStore& store, const std::ve
     }
     w.missing_exts.push_back(a.ext);
   }
-  (void)store.Touch(present, user);  // LRU: last access now (best effort; a failure only ages them)
+  // LRU: last access now. A failure only ages these blobs for eviction; the get goes on.
+  if (absl::StatusOr<size_t> touched = store.Touch(present, user); !touched.ok()) {
+    spdlog::warn("lake get: cannot record the last use of {} artifact(s): {}", present.size(),
+                 touched.status().ToString());
+  }
   std::vector<Wanted> out;
   for (auto& [h, w] : by_hash) {
     if (!w.missing_exts.empty()) out.push_back(std::move(w));

@@ -53,12 +53,6 @@ absl::StatusOr<Verified> HashOpenFile(int fd, const std::string& what) {
   return v;
 }
 
-absl::Status FsyncDir(const std::filesystem::path& dir) {
-  fs::Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid() || ::fsync(fd.get()) != 0) return fs::ErrnoError(errno, absl::StrCat("fsync ", dir.string()));
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 LakeTempFile& LakeTempFile::operator=(LakeTempFile&& o) noexcept {
@@ -137,7 +131,7 @@ absl::StatusOr<LakeBlobInfo> LakeBlobStore::AdoptDeferred(uint64_t lake_hash, st
   return AdoptImpl(lake_hash, ext, temp_path, "", "", /*deferred=*/true);
 }
 
-absl::Status LakeBlobStore::SyncDir() { return FsyncDir(dir_); }
+absl::Status LakeBlobStore::SyncDir() { return fs::FsyncDir(dir_.string()); }
 
 absl::Status LakeBlobStore::RecordAll(const std::vector<LakeBlobInfo>& blobs, std::string_view user,
                                       std::string_view origin) {
@@ -200,7 +194,7 @@ absl::StatusOr<LakeBlobInfo> LakeBlobStore::AdoptImpl(uint64_t lake_hash, std::s
   }
   owned.Release();
   if (deferred) return LakeBlobInfo{lake_hash, v->digest.size, store::Sha256Hex(v->digest.sha256), final_path};
-  if (absl::Status s = FsyncDir(dir_); !s.ok()) return s;
+  if (absl::Status s = fs::FsyncDir(dir_.string()); !s.ok()) return s;
   return Record(lake_hash, final_path, v->digest.size, v->digest.sha256, user, origin);
 }
 

@@ -34,9 +34,12 @@ absl::Status EnsureDir(const std::filesystem::path& dir, mode_t mode) {
   return absl::OkStatus();
 }
 
-void FsyncDir(const std::filesystem::path& dir) {
-  fs::Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.valid()) (void)::fsync(fd.get());
+// After a rename into `dir`: the blob is in place either way; a failed directory fsync only
+// means it may not survive a crash, so it is logged, not turned into a refusal.
+void SyncAfterRename(const std::filesystem::path& dir) {
+  if (absl::Status st = fs::FsyncDir(dir.string()); !st.ok()) {
+    spdlog::warn("shared store: {} (the new blob may not survive a crash)", std::string(st.message()));
+  }
 }
 
 std::string HumanBytes(uint64_t n) {
@@ -201,7 +204,7 @@ absl::StatusOr<AdmitResult> SharedStore::Admit(const std::filesystem::path& temp
     if (::rename(temp.c_str(), final_path.c_str()) != 0) {
       return drop(fs::ErrnoError(errno, absl::StrCat("rename ", temp.string(), " to ", final_path.string())));
     }
-    FsyncDir(final_path.parent_path());
+    SyncAfterRename(final_path.parent_path());
     RemoveQuarantinedCopies(claim.key, claim.sha256, &result.promoted);
     result.stored = true;
     result.message = absl::StrCat(name, " stored in the shared cache");
@@ -233,7 +236,7 @@ absl::StatusOr<AdmitResult> SharedStore::Admit(const std::filesystem::path& temp
   if (::rename(temp.c_str(), final_path.c_str()) != 0) {
     return drop(fs::ErrnoError(errno, absl::StrCat("rename ", temp.string(), " to ", final_path.string())));
   }
-  FsyncDir(final_path.parent_path());
+  SyncAfterRename(final_path.parent_path());
   result.stored = true;
   result.quarantined = true;
   result.message = absl::StrCat(name, " quarantined: served only back to you until a trusted "

@@ -170,7 +170,9 @@ bool Upstream::FetchOne(v1::Cache::Stub& stub, store::BlobStore& store, uint64_t
   if (store::Sha256Hex(record->sha256) != info.sha256()) {
     spdlog::warn("shared cache: {} changed while we read it (SHA-256 {} instead of {}); dropped",
                  hash16, store::Sha256Hex(record->sha256), info.sha256());
-    (void)store.Remove(key);
+    if (absl::Status removed = store.Remove(key); !removed.ok()) {
+      spdlog::warn("shared cache: cannot drop {}: {}", hash16, std::string(removed.message()));
+    }
     return false;
   }
   spdlog::debug("shared cache: {} ({} bytes, {}) by {}", hash16, info.size(),

@@ -84,7 +84,7 @@ absl::StatusOr<Entry> OutputStore::Ensure(const std::filesystem::path& archive, 
   if (found.ok() || !absl::IsNotFound(found.status())) {
     if (found.ok()) return found;
     // A damaged entry: move it out of the way and build it again.
-    (void)RemoveEntry(*this, sha_hex);
+    if (auto removed = RemoveEntry(*this, sha_hex); !removed.ok()) return removed.status();
   }
   return Build(archive, sha_hex);
 }

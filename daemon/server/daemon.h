@@ -27,8 +27,8 @@ struct DaemonOptions {
 };
 
 // Runs the daemon until SIGTERM/SIGINT, a Shutdown RPC, or the idle timeout. `on_ready` is
-// called once the socket accepts connections (used to release a waiting parent process);
-// `on_failure` receives a startup error before Run returns it. Signals SIGTERM/SIGINT/SIGHUP
+// called once the socket accepts connections (used to release a waiting parent process); a
+// startup error is returned without calling it. Signals SIGTERM/SIGINT/SIGHUP
 // must already be blocked in every thread (call BlockShutdownSignals() first in main).
 absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>& on_ready);
 

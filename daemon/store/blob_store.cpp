@@ -39,13 +39,6 @@ uint32_t RandomU32() {
   return v;
 }
 
-absl::Status FsyncDir(const std::filesystem::path& dir) {
-  fs::Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid()) return fs::ErrnoError(errno, absl::StrCat("open ", dir.string()));
-  if (::fsync(fd.get()) != 0) return fs::ErrnoError(errno, absl::StrCat("fsync ", dir.string()));
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<BlobStore>> BlobStore::Open(const std::filesystem::path& cache_dir,
@@ -131,7 +124,7 @@ absl::StatusOr<index::BlobRecord> BlobStore::Adopt(const std::filesystem::path& 
   if (::rename(temp_name.c_str(), final_name.c_str()) != 0) {
     return fail(fs::ErrnoError(errno, absl::StrCat("rename ", temp_name, " to ", final_name)));
   }
-  if (absl::Status s = FsyncDir(dir_); !s.ok()) {
+  if (absl::Status s = fs::FsyncDir(dir_.string()); !s.ok()) {
     // The archive is complete under its name either way; only durability across a power loss
     // is in doubt, and a lost rename just means a re-download.
     spdlog::warn("{}", std::string(s.message()));

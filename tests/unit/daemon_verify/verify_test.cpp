@@ -116,7 +116,9 @@ TEST_F(BlobCheckTest, FindsEveryKindOfDamageAndRepairFixesIt) {
   EXPECT_EQ(kinds[store::BlobFileName(3)], "missing");
   EXPECT_EQ(kinds[store::BlobFileName(7)], "unusable");
   for (const auto& p : r.problems) {
-    if (p.path.filename() == store::BlobFileName(1)) EXPECT_NE(p.reason.find("SHA-256"), std::string::npos) << p.reason;
+    if (p.path.filename() == store::BlobFileName(1)) {
+      EXPECT_NE(p.reason.find("SHA-256"), std::string::npos) << p.reason;
+    }
   }
   ASSERT_EQ(r.unrecorded.size(), 1u);
   EXPECT_EQ(r.unrecorded[0].filename(), store::BlobFileName(8));
