@@ -9,7 +9,7 @@
 #include <chrono>
 
 #include "absl/strings/numbers.h"
-#include "daemon/store/ltar_header.h"
+#include "common/ltar/header.h"
 #include "nlohmann/json.hpp"
 
 namespace leancache::get {
@@ -21,7 +21,7 @@ constexpr size_t kMaxTraceBytes = 16 << 20;
 std::optional<uint64_t> ReadArchiveDepHash(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  auto header = store::ReadLtarHeader(fd, path.string());
+  auto header = ltar::ReadHeader(fd, path.string());
   ::close(fd);
   if (!header.ok()) return std::nullopt;
   return header->dep_hash;

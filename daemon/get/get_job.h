@@ -3,7 +3,8 @@
 // which modules are stale, fetch the missing ones through the source chain (one transfer per key
 // however many requests want it), admit each arrival to the blob store only after it parsed,
 // unpack every archive as soon as it is available, stream progress, and finish with the
-// original's messages and exit code.
+// original's messages and exit code. RunGetJob orchestrates the steps, each in its own file:
+// get_plan (what is missing or stale), unpack_queue, download_rounds, get_report.
 
 #include <filesystem>
 
