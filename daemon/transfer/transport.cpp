@@ -184,13 +184,22 @@ TransportStats Transport::Stats() const {
   return stats_;
 }
 
+namespace {
+
+// The failure reported when the request's time budget ends a transfer on `job`'s route.
+HostFailure BudgetFailure(const TransferJob& job, const Session& session) {
+  return HostFailure{job.route().host, job.route().proxy_display, ReachCause::kTimeBudget,
+                     absl::StrCat("time budget of ", session.budget.count(), " s")};
+}
+
+}  // namespace
+
 void Transport::StartJob(TransferJob* job) {
   if (Session* session = job->session()) {
     // An open breaker or a spent budget fails the transfer before it touches the network.
     std::optional<HostFailure> why = session->breaker.Blocking(job->route());
     if (!why && session->Expired(Clock::now())) {
-      HostFailure spent{job->route().host, job->route().proxy_display, ReachCause::kTimeBudget,
-                        absl::StrCat("time budget of ", session->budget.count(), " s")};
+      HostFailure spent = BudgetFailure(*job, *session);
       session->breaker.Failed(job->route(), spent);
       why = spent;
     }
@@ -280,6 +289,14 @@ void Transport::HandleDone(CURL* easy, CURLcode code) {
       // Got no answer on a route another transfer found dead meanwhile: whatever its own error
       // (libcurl may report a reused proxy connection oddly), it fails for the same reason.
       job->FailUnreachable(*why);
+      Complete(job->id(), /*cancelled=*/false, nullptr);
+      return;
+    } else if (!job->answered() && session->Expired(Clock::now())) {
+      // The attempt's timeout was cut to what was left of the request's budget and ran out
+      // before any answer: the budget failed it, as StartJob fails a transfer begun too late.
+      HostFailure spent = BudgetFailure(*job, *session);
+      session->breaker.Failed(job->route(), spent);
+      job->FailUnreachable(spent);
       Complete(job->id(), /*cancelled=*/false, nullptr);
       return;
     }
