@@ -43,15 +43,6 @@ uint64_t StringHash(std::string_view bytes) {
   return h;
 }
 
-uint64_t MixHash(uint64_t h, uint64_t k) {
-  k *= kM;
-  k ^= k >> kR;
-  k ^= kM;  // sic: XOR, not multiply (lean_uint64_mix_hash)
-  h ^= k;
-  h *= kM;
-  return h;
-}
-
 uint64_t ListHash(absl::Span<const uint64_t> items) {
   uint64_t r = kListSeed;
   for (uint64_t x : items) r = MixHash(r, x);

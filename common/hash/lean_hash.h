@@ -21,8 +21,17 @@ uint64_t StringHash(std::string_view bytes);
 inline uint64_t BytesHash(std::string_view bytes) { return StringHash(bytes); }
 
 // Lean `mixHash h k` (`lean_uint64_mix_hash`). Quirk: the third step is `k ^= m`, not `k *= m`.
-// Not symmetric: `h` is the accumulator.
-uint64_t MixHash(uint64_t h, uint64_t k);
+// Not symmetric: `h` is the accumulator. Inline: the LGZ codec calls it for every Name, Level
+// and Expr node it rebuilds.
+inline uint64_t MixHash(uint64_t h, uint64_t k) {
+  constexpr uint64_t kM = 0xc6a4a7935bd1e995ULL;
+  k *= kM;
+  k ^= k >> 47;
+  k ^= kM;  // sic: XOR, not multiply (lean_uint64_mix_hash)
+  h ^= k;
+  h *= kM;
+  return h;
+}
 
 // Lean `hash (xs : List UInt64)`: left fold `r := mixHash r x` starting from 7.
 uint64_t ListHash(absl::Span<const uint64_t> items);

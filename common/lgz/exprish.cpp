@@ -1,12 +1,14 @@
 #include "common/lgz/exprish.h"
 
 #include <algorithm>
+#include <string_view>
+
+#include "common/hash/lean_hash.h"
 
 namespace leancache::lgz {
 namespace {
 
-constexpr uint64_t kM = 0xc6a4a7935bd1e995ULL;
-constexpr int kR = 47;
+using hash::MixHash;
 
 inline uint64_t Lo32(uint64_t v) { return v & 0xFFFFFFFFULL; }
 
@@ -29,38 +31,6 @@ inline uint64_t MakeExpr(uint64_t h, uint64_t depth, uint64_t bits, uint64_t bva
 }
 
 }  // namespace
-
-uint64_t MixHash(uint64_t h, uint64_t k) {
-  k *= kM;
-  k ^= k >> kR;
-  k ^= kM;
-  h ^= k;
-  h *= kM;
-  return h;
-}
-
-uint64_t StringHash(const uint8_t* p, size_t n) {
-  uint64_t h = 11 ^ (n * kM);
-  size_t blocks = n / 8;
-  for (size_t i = 0; i < blocks; ++i) {
-    uint64_t k = Load64(p + 8 * i);
-    k *= kM;
-    k ^= k >> kR;
-    k *= kM;
-    h ^= k;
-    h *= kM;
-  }
-  size_t rem = n % 8;
-  if (rem != 0) {
-    const uint8_t* tail = p + 8 * blocks;
-    for (size_t i = 0; i < rem; ++i) h ^= uint64_t{tail[i]} << (8 * i);
-    h *= kM;
-  }
-  h ^= h >> kR;
-  h *= kM;
-  h ^= h >> kR;
-  return h;
-}
 
 std::optional<uint64_t> NumHashOf(const HeapView& heap, uint64_t word, bool gmp) {
   if (IsScalar(word)) return word >> 1;
@@ -89,7 +59,7 @@ std::optional<uint64_t> StrHashOf(const HeapView& heap, uint64_t word, uint64_t*
   const uint8_t* bytes = heap.At(word + 32, n);
   if (bytes == nullptr || n - 1 > *budget) return std::nullopt;
   *budget -= n - 1;
-  return StringHash(bytes, n - 1);
+  return hash::StringHash(std::string_view(reinterpret_cast<const char*>(bytes), n - 1));
 }
 
 std::optional<uint64_t> LitHashOf(const HeapView& heap, uint64_t word, bool gmp, uint64_t* budget) {

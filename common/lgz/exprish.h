@@ -11,11 +11,6 @@
 
 namespace leancache::lgz {
 
-// Lean's `mixHash` (lean-hash.md §A.2, including its XOR quirk).
-uint64_t MixHash(uint64_t h, uint64_t k);
-// Lean's `String.hash`: MurmurHash64A with seed 11 over `n` bytes.
-uint64_t StringHash(const uint8_t* p, size_t n);
-
 inline constexpr uint64_t kAnonymousNameHash = 1723;
 inline constexpr uint64_t kLevelZeroData = 2221;
 

@@ -150,12 +150,8 @@ absl::StatusOr<Archive> Archive::Parse(std::string bytes, std::string name) {
     return absl::DataLossError(absl::StrCat(a.name_, ": corrupted archive: truncated magic"));
   }
   std::string_view magic = data.substr(0, 4);
-  if (magic == kMagicV1) {
-    a.version_ = ContainerVersion::kV1;
-  } else if (magic == kMagicV2) {
-    a.version_ = ContainerVersion::kV2;
-  } else if (magic == kMagicV3) {
-    a.version_ = ContainerVersion::kV3;
+  if (auto version = VersionForMagic(magic)) {
+    a.version_ = *version;
   } else if (magic == kMagicV4) {
     return absl::UnimplementedError(
         absl::StrCat(a.name_, ": LTR4 (leantar 0.1.20 -s) archives are not supported yet"));

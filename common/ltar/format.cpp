@@ -16,6 +16,13 @@ std::string_view MagicFor(ContainerVersion v) {
   return kMagicV3;
 }
 
+std::optional<ContainerVersion> VersionForMagic(std::string_view magic) {
+  if (magic == kMagicV1) return ContainerVersion::kV1;
+  if (magic == kMagicV2) return ContainerVersion::kV2;
+  if (magic == kMagicV3) return ContainerVersion::kV3;
+  return std::nullopt;
+}
+
 std::string_view ModeName(Mode m) {
   switch (m) {
     case Mode::kZstd:
@@ -34,6 +41,5 @@ std::string_view ModeName(Mode m) {
   return "?";
 }
 
-std::string Hex16(uint64_t v) { return absl::StrFormat("%016x", v); }
 
 }  // namespace leancache::ltar

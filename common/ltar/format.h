@@ -38,6 +38,8 @@ inline constexpr int kZstdLevel = 19;
 
 // Returns the 4-byte magic of a container version.
 std::string_view MagicFor(ContainerVersion v);
+// The container version a 4-byte magic selects; nullopt for any other (LTR4 included).
+std::optional<ContainerVersion> VersionForMagic(std::string_view magic);
 // Human-readable mode name ("zstd", "lgz", ...), for listings.
 std::string_view ModeName(Mode m);
 
@@ -57,7 +59,5 @@ struct HashOutput {
   std::optional<uint64_t> bc;
 };
 
-// Renders a u64 as 16 lowercase hex digits.
-std::string Hex16(uint64_t v);
 
 }  // namespace leancache::ltar

@@ -1,4 +1,4 @@
-#include "daemon/store/ltar_header.h"
+#include "common/ltar/header.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/fs/fd.h"
 
-namespace leancache::store {
+namespace leancache::ltar {
 namespace {
 
 constexpr size_t kFixedBytes = 12;  // magic + depHash
@@ -20,20 +20,13 @@ absl::Status Bad(std::string_view what, std::string_view detail) {
 
 }  // namespace
 
-absl::StatusOr<LtarHeader> ParseLtarHeader(std::string_view bytes, std::string_view what) {
+absl::StatusOr<Header> ParseHeader(std::string_view bytes, std::string_view what) {
   if (bytes.empty()) return Bad(what, "empty file");
   if (bytes.size() < kFixedBytes + 1) return Bad(what, absl::StrCat("truncated header, ", bytes.size(), " bytes"));
-  LtarHeader header;
-  std::string_view magic = bytes.substr(0, 4);
-  if (magic == "LTAR") {
-    header.version = 1;
-  } else if (magic == "LTR2") {
-    header.version = 2;
-  } else if (magic == "LTR3") {
-    header.version = 3;
-  } else {
-    return Bad(what, "bad magic");
-  }
+  Header header;
+  auto version = VersionForMagic(bytes.substr(0, 4));
+  if (!version) return Bad(what, "bad magic");
+  header.version = *version;
   for (int i = 0; i < 8; ++i) {
     header.dep_hash |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[4 + i])) << (8 * i);
   }
@@ -47,7 +40,7 @@ absl::StatusOr<LtarHeader> ParseLtarHeader(std::string_view bytes, std::string_v
   return header;
 }
 
-absl::StatusOr<LtarHeader> ReadLtarHeader(int fd, std::string_view what) {
+absl::StatusOr<Header> ReadHeader(int fd, std::string_view what) {
   std::string buf(kFixedBytes + kMaxTracePathBytes + 1, '\0');
   size_t have = 0;
   while (have < buf.size()) {
@@ -62,7 +55,7 @@ absl::StatusOr<LtarHeader> ReadLtarHeader(int fd, std::string_view what) {
     if (have > kFixedBytes && std::memchr(buf.data() + kFixedBytes, '\0', have - kFixedBytes)) break;
   }
   buf.resize(have);
-  return ParseLtarHeader(buf, what);
+  return ParseHeader(buf, what);
 }
 
-}  // namespace leancache::store
+}  // namespace leancache::ltar

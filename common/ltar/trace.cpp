@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "common/hash/lean_hash.h"
 
 namespace leancache::ltar {
 namespace {
@@ -71,11 +72,11 @@ std::string RenderHashJson(uint64_t dep_hash) {
 
 std::string RenderHashOutput(const HashOutput& h) {
   std::string s = absl::StrCat("{\"schemaVersion\":\"", kSchema, "\",\"depHash\":\"",
-                               Hex16(h.dep_hash), "\",\"outputs\":{\"o\":[\"", Hex16(h.olean),
+                               hash::Hex16(h.dep_hash), "\",\"outputs\":{\"o\":[\"", hash::Hex16(h.olean),
                                ".olean\"");
-  for (uint64_t e : h.extra_oleans) absl::StrAppend(&s, ",\"", Hex16(e), ".olean\"");
-  absl::StrAppend(&s, "],\"i\":\"", Hex16(h.ilean), ".ilean\",\"c\":\"", Hex16(h.c), ".c\"");
-  if (h.bc) absl::StrAppend(&s, ",\"b\":\"", Hex16(*h.bc), ".bc\"");
+  for (uint64_t e : h.extra_oleans) absl::StrAppend(&s, ",\"", hash::Hex16(e), ".olean\"");
+  absl::StrAppend(&s, "],\"i\":\"", hash::Hex16(h.ilean), ".ilean\",\"c\":\"", hash::Hex16(h.c), ".c\"");
+  if (h.bc) absl::StrAppend(&s, ",\"b\":\"", hash::Hex16(*h.bc), ".bc\"");
   absl::StrAppend(&s, "}}");
   return s;
 }
@@ -144,7 +145,7 @@ absl::StatusOr<TracePlan> PlanTrace(std::string_view text, std::string_view what
     }
     s += "]";
   }
-  absl::StrAppend(&s, ",\"depHash\":\"", Hex16(plan.dep_hash), "\"");
+  absl::StrAppend(&s, ",\"depHash\":\"", hash::Hex16(plan.dep_hash), "\"");
   if (has_outputs) absl::StrAppend(&s, ",\"outputs\":", Dump(*outputs));
   s += "}";
   return plan;

@@ -9,23 +9,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/fs/fd.h"
 
 namespace leancache::workspace {
 namespace {
-
-class ScopedFd {
- public:
-  explicit ScopedFd(int fd) : fd_(fd) {}
-  ~ScopedFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  ScopedFd(const ScopedFd&) = delete;
-  ScopedFd& operator=(const ScopedFd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 absl::Status ErrnoError(const std::filesystem::path& file, std::string_view what, int err) {
   std::string msg = absl::StrCat(file.string(), ": ", std::string(what), ": ", std::strerror(err));
@@ -37,8 +24,8 @@ absl::Status ErrnoError(const std::filesystem::path& file, std::string_view what
 }  // namespace
 
 absl::StatusOr<std::string> ReadFileBytes(const std::filesystem::path& file) {
-  ScopedFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return ErrnoError(file, "cannot open", errno);
+  fs::Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return ErrnoError(file, "cannot open", errno);
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return ErrnoError(file, "cannot stat", errno);
   if (S_ISDIR(st.st_mode)) {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_format.h"
 #include "daemon/project/project_keys.h"
+#include "common/hash/lean_hash.h"
 
 namespace leancache::commands {
 
@@ -19,7 +20,7 @@ void RunHash(const core::DaemonState& state, const v1::CommandRequest& request,
     auto* key = result->add_keys();
     key->set_module(module);
     key->set_key(entry.key);
-    key->set_hash16(absl::StrFormat("%016x", entry.key));
+    key->set_hash16(hash::Hex16(entry.key));
   }
   sink.Send(event);
   sink.Done(0);

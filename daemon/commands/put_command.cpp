@@ -20,6 +20,7 @@
 #include "daemon/upload/upload_archives.h"
 #include "nlohmann/json.hpp"
 #include "spdlog/spdlog.h"
+#include "common/hash/lean_hash.h"
 
 namespace leancache::commands {
 namespace {
@@ -73,13 +74,13 @@ void ForgetMisses(const core::DaemonState& state, const std::vector<std::string>
 void ForgetMisses(const core::DaemonState& state, const std::vector<std::filesystem::path>& files) {
   std::vector<std::string> hash16s;
   for (const auto& f : files) {
-    if (auto key = keys::KeyFromFileName(f.filename().string())) hash16s.push_back(absl::StrFormat("%016x", *key));
+    if (auto key = keys::KeyFromFileName(f.filename().string())) hash16s.push_back(hash::Hex16(*key));
   }
   ForgetMisses(state, hash16s);
 }
 void ForgetMisses(const core::DaemonState& state, const std::vector<uint64_t>& keys) {
   std::vector<std::string> hash16s;
-  for (uint64_t k : keys) hash16s.push_back(absl::StrFormat("%016x", k));
+  for (uint64_t k : keys) hash16s.push_back(hash::Hex16(k));
   ForgetMisses(state, hash16s);
 }
 

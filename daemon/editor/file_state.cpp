@@ -11,6 +11,7 @@
 #include "common/keys/package_filter.h"
 #include "daemon/get/downstream_checks.h"
 #include "daemon/get/unpack_plan.h"
+#include "common/hash/lean_hash.h"
 
 namespace leancache::editor {
 
@@ -88,7 +89,7 @@ void FillFileState(const StateContext& ctx, const std::string& module, v1::FileS
   }
   const keys::ModuleEntry& entry = it->second;
   out->set_key(entry.key);
-  out->set_hash16(absl::StrFormat("%016x", entry.key));
+  out->set_hash16(hash::Hex16(entry.key));
   bool local = ctx.store != nullptr && ctx.store->Has(entry.key);
   out->set_archive_local(local);
   bool unpacked = local && ctx.root_record_current && ctx.dep_hashes != nullptr &&

@@ -13,7 +13,7 @@
 #include "common/ltar/writer.h"
 #include "daemon/pack/archive_plan.h"
 #include "daemon/store/blob_store.h"
-#include "daemon/store/ltar_header.h"
+#include "common/ltar/header.h"
 
 namespace leancache::pack {
 namespace {
@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 bool HasValidArchive(const fs::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
-  bool ok = store::ReadLtarHeader(fd, path.string()).ok();
+  bool ok = ltar::ReadHeader(fd, path.string()).ok();
   ::close(fd);
   return ok;
 }

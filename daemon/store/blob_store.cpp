@@ -17,7 +17,7 @@
 #include "common/fs/fd.h"
 #include "daemon/store/blob_name.h"
 #include "daemon/store/file_digest.h"
-#include "daemon/store/ltar_header.h"
+#include "common/ltar/header.h"
 #include "spdlog/spdlog.h"
 
 namespace leancache::store {
@@ -59,7 +59,7 @@ absl::StatusOr<index::BlobRecord> BlobStore::Examine(uint64_t key) const {
   std::string path = Path(key).string();
   fs::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return fs::ErrnoError(errno, absl::StrCat("open ", path));
-  absl::StatusOr<LtarHeader> header = ReadLtarHeader(fd.get(), path);
+  absl::StatusOr<ltar::Header> header = ltar::ReadHeader(fd.get(), path);
   if (!header.ok()) return header.status();
   absl::StatusOr<FileDigest> digest = DigestFile(fd.get(), path);
   if (!digest.ok()) return digest.status();
@@ -113,7 +113,7 @@ absl::StatusOr<index::BlobRecord> BlobStore::Adopt(const std::filesystem::path& 
   };
   fs::Fd fd(::open(temp_name.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return fail(fs::ErrnoError(errno, absl::StrCat("open ", temp_name)));
-  absl::StatusOr<LtarHeader> header = ReadLtarHeader(fd.get(), temp_name);
+  absl::StatusOr<ltar::Header> header = ltar::ReadHeader(fd.get(), temp_name);
   if (!header.ok()) return fail(header.status());
   if (::fsync(fd.get()) != 0) return fail(fs::ErrnoError(errno, absl::StrCat("fsync ", temp_name)));
   absl::StatusOr<FileDigest> digest = DigestFile(fd.get(), temp_name);

@@ -18,7 +18,7 @@
 #include "common/fs/fd.h"
 #include "common/proc/process_state.h"
 #include "daemon/store/blob_name.h"
-#include "daemon/store/ltar_header.h"
+#include "common/ltar/header.h"
 
 namespace leancache::verify {
 namespace {
@@ -66,7 +66,7 @@ std::string WhyUnusable(const std::filesystem::path& path) {
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return absl::StrCat("cannot be read: ", strerror(errno));
   if (st.st_size == 0) return "empty file";
-  absl::StatusOr<store::LtarHeader> header = store::ReadLtarHeader(fd.get(), path.string());
+  absl::StatusOr<ltar::Header> header = ltar::ReadHeader(fd.get(), path.string());
   if (!header.ok()) return std::string(header.status().message());
   return "";
 }
