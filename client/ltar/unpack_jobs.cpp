@@ -10,17 +10,16 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "common/parallel/parallel_for.h"
+#include "common/json/parse_json.h"
 
 namespace leancache::ltar_cli {
 
 absl::StatusOr<std::vector<UnpackJob>> ParseJsonJobs(std::string_view text,
                                                      const std::vector<std::string>& cli_bases) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat("bad JSON on stdin: ", e.what()));
-  }
+  auto parsed = json::ParseJson(text);
+  if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat("bad JSON on stdin: ", parsed.status().message()));
+  nlohmann::json j = std::move(*parsed);
   if (!j.is_array()) return absl::InvalidArgumentError("bad JSON on stdin: expected an array");
   std::vector<UnpackJob> out;
   for (const nlohmann::json& e : j) {
@@ -75,42 +74,31 @@ UnpackSummary RunUnpackJobs(const std::vector<UnpackJob>& list, const ltar::Unpa
   ltar::UnpackOptions run_options = options;
   run_options.dirs = &dirs;
   std::mutex mu;  // guards summary and output
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (;;) {
-      size_t i = next.fetch_add(1);
-      if (i >= list.size()) return;
-      const UnpackJob& job = list[i];
-      absl::StatusOr<ltar::UnpackResult> r = ltar::UnpackArchiveFile(job.file, job.bases, run_options);
-      std::lock_guard<std::mutex> lock(mu);
-      if (r.ok()) {
-        if (r->skipped) {
-          ++summary.skipped;
-          if (verbose) std::printf("%s: already unpacked, skipping\n", job.file.c_str());
-        } else {
-          ++summary.unpacked;
-          if (verbose) {
-            std::printf("unpacked %s (%zu files)\n", job.file.c_str(), r->written.size());
-          }
-        }
-      } else if (ltar::IsCorrupted(r.status())) {
-        ++summary.deleted;
-        if (verbose) std::fprintf(stderr, "%s\n", std::string(r.status().message()).c_str());
-        std::fprintf(stderr, "%s: removing corrupted file\n", job.file.c_str());
-        ::unlink(job.file.c_str());
+  parallel::ParallelFor(list.size(), jobs > 0 ? static_cast<unsigned>(jobs) : 0u, [&](size_t i) {
+    const UnpackJob& job = list[i];
+    absl::StatusOr<ltar::UnpackResult> r = ltar::UnpackArchiveFile(job.file, job.bases, run_options);
+    std::lock_guard<std::mutex> lock(mu);
+    if (r.ok()) {
+      if (r->skipped) {
+        ++summary.skipped;
+        if (verbose) std::printf("%s: already unpacked, skipping\n", job.file.c_str());
       } else {
-        ++summary.failed;
-        std::fprintf(stderr, "%s\n", std::string(r.status().message()).c_str());
+        ++summary.unpacked;
+        if (verbose) {
+          std::printf("unpacked %s (%zu files)\n", job.file.c_str(), r->written.size());
+        }
       }
+    } else if (ltar::IsCorrupted(r.status())) {
+      ++summary.deleted;
+      if (verbose) std::fprintf(stderr, "%s\n", std::string(r.status().message()).c_str());
+      std::fprintf(stderr, "%s: removing corrupted file\n", job.file.c_str());
+      ::unlink(job.file.c_str());
+    } else {
+      ++summary.failed;
+      std::fprintf(stderr, "%s\n", std::string(r.status().message()).c_str());
     }
-  };
-  int n = jobs > 0 ? jobs : static_cast<int>(std::thread::hardware_concurrency());
-  if (n < 1) n = 1;
-  if (static_cast<size_t>(n) > list.size()) n = static_cast<int>(list.size());
-  std::vector<std::thread> threads;
-  for (int t = 1; t < n; ++t) threads.emplace_back(worker);
-  worker();
-  for (std::thread& t : threads) t.join();
+    return true;
+  });
   std::fflush(stdout);
   return summary;
 }

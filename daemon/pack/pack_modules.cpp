@@ -14,6 +14,7 @@
 #include "daemon/pack/archive_plan.h"
 #include "daemon/store/blob_store.h"
 #include "common/ltar/header.h"
+#include "common/parallel/parallel_for.h"
 
 namespace leancache::pack {
 namespace {
@@ -122,36 +123,16 @@ absl::StatusOr<PackReport> PackModules(
     }
   }
 
-  unsigned threads = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
-  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(unique_jobs.size())));
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stop{false};
   std::mutex mu;
   absl::Status first_error;
-  auto worker = [&] {
-    while (!stop.load()) {
-      size_t i = next.fetch_add(1);
-      if (i >= unique_jobs.size()) return;
-      if (options.cancelled && options.cancelled()) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (first_error.ok()) first_error = absl::CancelledError("pack cancelled");
-        stop = true;
-        return;
-      }
-      absl::Status st = PackOne(*unique_jobs[i], cache_dir, options);
-      if (!st.ok()) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (first_error.ok()) first_error = st;
-        stop = true;
-      }
-    }
-  };
-  if (!unique_jobs.empty()) {
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
-  }
+  parallel::ParallelFor(unique_jobs.size(), options.threads, [&](size_t i) {
+    absl::Status st = options.cancelled && options.cancelled() ? absl::CancelledError("pack cancelled")
+                                                               : PackOne(*unique_jobs[i], cache_dir, options);
+    if (st.ok()) return true;
+    std::lock_guard<std::mutex> lock(mu);
+    if (first_error.ok()) first_error = st;
+    return false;
+  });
   if (!first_error.ok()) return first_error;
 
   for (const Job& job : jobs) {

@@ -10,6 +10,7 @@
 #include "common/fs/fd.h"
 #include "common/ltar/entry_decoder.h"
 #include "common/ltar/unpacker.h"
+#include "common/parallel/parallel_for.h"
 
 namespace leancache::verify {
 namespace {
@@ -122,23 +123,12 @@ absl::StatusOr<ArtifactReport> CheckArtifacts(const std::vector<ModuleTarget>& t
                                               const ArtifactCheckOptions& options) {
   ArtifactReport report;
   std::vector<TargetResult> results(targets.size());
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stop{false};
-  auto worker = [&] {
-    for (size_t i = next++; i < targets.size() && !stop; i = next++) {
-      if (options.cancelled && options.cancelled()) {
-        stop = true;
-        break;
-      }
-      results[i] = CheckTarget(targets[i]);
-    }
-  };
-  unsigned threads = std::max(1u, std::min<unsigned>(options.threads, targets.size()));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  if (stop) return absl::CancelledError("verify cancelled");
+  const bool finished = parallel::ParallelFor(targets.size(), std::max(1u, options.threads), [&](size_t i) {
+    if (options.cancelled && options.cancelled()) return false;
+    results[i] = CheckTarget(targets[i]);
+    return true;
+  });
+  if (!finished) return absl::CancelledError("verify cancelled");
 
   report.modules_checked = targets.size();
   for (size_t i = 0; i < targets.size(); ++i) {

@@ -19,6 +19,7 @@
 #include "common/proc/process_state.h"
 #include "daemon/store/blob_name.h"
 #include "common/ltar/header.h"
+#include "common/parallel/parallel_for.h"
 
 namespace leancache::verify {
 namespace {
@@ -125,23 +126,12 @@ absl::StatusOr<CacheDirReport> CheckCacheDir(store::BlobStore& store, const Chec
 
   // Recorded archives, hashed in parallel.
   std::vector<RecordResult> results(recorded->size());
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stop{false};
-  auto worker = [&] {
-    for (size_t i = next++; i < results.size() && !stop; i = next++) {
-      if (cancelled()) {
-        stop = true;
-        break;
-      }
-      results[i] = CheckRecord(store, (*recorded)[i]);
-    }
-  };
-  unsigned threads = std::max(1u, std::min<unsigned>(options.threads, recorded->size()));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  if (stop) return absl::CancelledError("verify cancelled");
+  const bool finished = parallel::ParallelFor(results.size(), std::max(1u, options.threads), [&](size_t i) {
+    if (cancelled()) return false;
+    results[i] = CheckRecord(store, (*recorded)[i]);
+    return true;
+  });
+  if (!finished) return absl::CancelledError("verify cancelled");
 
   for (size_t i = 0; i < results.size(); ++i) {
     const uint64_t key = (*recorded)[i];
