@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/hash/lean_hash.h"
+#include "common/json/parse_json.h"
 
 namespace leancache::ltar {
 namespace {
@@ -17,13 +18,7 @@ absl::Status BadTrace(std::string_view what, std::string_view why) {
 
 constexpr char kSchema[] = "2025-09-10";
 
-absl::StatusOr<json> ParseJson(std::string_view text) {
-  try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::exception& e) {
-    return absl::InvalidArgumentError(e.what());
-  }
-}
+using leancache::json::ParseJson;
 
 std::string Dump(const json& j) {
   try {

@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/workspace/read_file.h"
+#include "common/json/parse_json.h"
 
 namespace leancache::workspace {
 namespace {
@@ -31,12 +32,9 @@ absl::StatusOr<Manifest> ParseManifest(std::string_view json_text, std::string_v
     return absl::InvalidArgumentError(
         absl::StrCat(std::string(file_for_errors), ": invalid lake manifest: ", std::string(why)));
   };
-  json doc;
-  try {
-    doc = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::exception& e) {
-    return bad(absl::StrCat("not valid JSON: ", e.what()));
-  }
+  auto parsed = leancache::json::ParseJson(json_text);
+  if (!parsed.ok()) return bad(absl::StrCat("not valid JSON: ", parsed.status().message()));
+  json doc = std::move(*parsed);
   if (!doc.is_object()) return bad("top level is not a JSON object");
   Manifest m;
   m.name = StringField(doc, "name");

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/fs/fd.h"
 #include "nlohmann/json.hpp"
+#include "common/json/parse_json.h"
 
 namespace leancache::multiuser {
 namespace {
@@ -90,12 +91,9 @@ absl::StatusOr<TrustPolicy> ParseTrustPolicy(std::string_view json_text, std::st
   TrustPolicy policy;
   policy.readers.push_back({Subject::Kind::kEveryone, "", 0});
   policy.daemon_uid = ::getuid();
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(name, ": not valid JSON: ", e.what()));
-  }
+  auto parsed = json::ParseJson(json_text);
+  if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat(name, ": not valid JSON: ", parsed.status().message()));
+  nlohmann::json doc = std::move(*parsed);
   if (!doc.is_object()) return absl::InvalidArgumentError(absl::StrCat(name, ": must be a JSON object"));
   for (const auto& [key, value] : doc.items()) {
     if (key == "readers" || key == "trusted_writers") {

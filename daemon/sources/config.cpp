@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/fs/fd.h"
 #include "daemon/sources/env_value.h"
+#include "common/json/parse_json.h"
 
 namespace leancache::sources {
 
@@ -138,12 +139,9 @@ absl::StatusOr<std::filesystem::path> ConfigFilePath(const std::map<std::string,
 }
 
 absl::StatusOr<Config> ParseConfig(std::string_view json_text, const std::filesystem::path& path) {
-  json root;
-  try {
-    root = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::parse_error& e) {
-    return Bad(path, absl::StrCat("invalid JSON: ", e.what()));
-  }
+  auto parsed = leancache::json::ParseJson(json_text);
+  if (!parsed.ok()) return Bad(path, absl::StrCat("invalid JSON: ", parsed.status().message()));
+  json root = std::move(*parsed);
   if (!root.is_object()) return Bad(path, "the top level must be a JSON object");
 
   Config cfg;

@@ -29,13 +29,14 @@ export WORK SRC CXX
 declare -p FLAGS > "$WORK/flags.sh"
 SOURCES=()
 for f in "$SRC"/common/lgz/*.cpp "$SRC"/common/ltar/*.cpp "$SRC"/common/fs/*.cpp "$SRC"/common/proc/*.cpp \
+         "$SRC"/common/hash/lean_hash.cpp "$SRC"/common/json/*.cpp \
          "$SRC"/tests/fuzz/ltar_reader_fuzz.cpp "$SRC"/tests/fuzz/lgz_decode_fuzz.cpp; do
   SOURCES+=("${f#$SRC/}")
 done
 start=$(date +%s)
 printf '%s\n' "${SOURCES[@]}" | xargs -P 2 -I{} bash -c 'source "$WORK/flags.sh"; src="{}"; "$CXX" "${FLAGS[@]}" -c "$SRC/$src" -o "$WORK/obj/$(echo "$src" | tr / _).o"'
-LGZ_OBJS=("$WORK"/obj/common_lgz_*.o)
-LTAR_OBJS=("$WORK"/obj/common_ltar_*.o "$WORK"/obj/common_fs_*.o "$WORK"/obj/common_proc_*.o)
+LGZ_OBJS=("$WORK"/obj/common_lgz_*.o "$WORK"/obj/common_hash_*.o)
+LTAR_OBJS=("$WORK"/obj/common_ltar_*.o "$WORK"/obj/common_fs_*.o "$WORK"/obj/common_proc_*.o "$WORK"/obj/common_json_*.o)
 LINK=(-fsanitize=fuzzer,address,undefined)
 "$CXX" "${LINK[@]}" "$WORK/obj/tests_fuzz_lgz_decode_fuzz.cpp.o" "${LGZ_OBJS[@]}" "${LIBS[@]}" -o "$WORK/lgz_decode_fuzz"
 "$CXX" "${LINK[@]}" "$WORK/obj/tests_fuzz_ltar_reader_fuzz.cpp.o" "${LTAR_OBJS[@]}" "${LGZ_OBJS[@]}" \
