@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -118,6 +119,36 @@ void Report(int fd, const std::string& message) {
   close(fd);
 }
 
+// The daemon's logger: `log_file` (rotated at 8 MiB, 3 kept), or stderr when it is empty.
+// Returns an error message, or "" on success.
+std::string SetUpLogging(const std::string& log_file, const std::string& log_level) {
+  try {
+    std::shared_ptr<spdlog::logger> logger;
+    if (log_file.empty()) {
+      logger = spdlog::stderr_color_mt("leancached");
+    } else {
+      logger = spdlog::rotating_logger_mt("leancached", log_file, 8 << 20, 3);
+    }
+    logger->set_level(spdlog::level::from_str(log_level));
+    logger->flush_on(spdlog::level::info);
+    spdlog::set_default_logger(logger);
+    // Debug lines are written within a second too, so a log read while the daemon runs is current.
+    spdlog::flush_every(std::chrono::seconds(1));
+  } catch (const spdlog::spdlog_ex& e) {
+    return std::string("cannot open log ") + log_file + ": " + e.what();
+  }
+  return "";
+}
+
+// Creates the state directory (mode 0700). Returns an error message, or "" on success.
+std::string PrepareStateDir(const std::string& state_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  if (ec) return "cannot create state directory " + state_dir + ": " + ec.message();
+  if (chmod(state_dir.c_str(), 0700) != 0) return "cannot make state directory " + state_dir + " private: " + std::strerror(errno);
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -185,13 +216,10 @@ int main(int argc, char** argv) {
   if (!std::filesystem::path(socket_path).is_absolute()) {
     socket_path = std::filesystem::absolute(socket_path).string();
   }
-  std::error_code ec;
-  std::filesystem::create_directories(state_dir, ec);
-  if (ec) {
-    std::cerr << "leancached: cannot create state directory " << state_dir << ": " << ec.message() << "\n";
+  if (std::string error = PrepareStateDir(state_dir); !error.empty()) {
+    std::cerr << "leancached: " << error << "\n";
     return 1;
   }
-  chmod(state_dir.c_str(), 0700);
 
   int ready_fd = -1;
   if (!foreground) {
@@ -199,21 +227,8 @@ int main(int argc, char** argv) {
     int rc = Daemonize(&ready_fd, log_file);
     if (rc >= 0) return rc;
   }
-  try {
-    std::shared_ptr<spdlog::logger> logger;
-    if (log_file.empty()) {
-      logger = spdlog::stderr_color_mt("leancached");
-    } else {
-      logger = spdlog::rotating_logger_mt("leancached", log_file, 8 << 20, 3);
-    }
-    logger->set_level(spdlog::level::from_str(log_level));
-    logger->flush_on(spdlog::level::info);
-    spdlog::set_default_logger(logger);
-    // Debug lines are written within a second too, so a log read while the daemon runs is current.
-    spdlog::flush_every(std::chrono::seconds(1));
-  } catch (const spdlog::spdlog_ex& e) {
-    std::string msg = std::string("cannot open log ") + log_file + ": " + e.what();
-    if (ready_fd >= 0) Report(ready_fd, msg); else std::cerr << "leancached: " << msg << "\n";
+  if (std::string error = SetUpLogging(log_file, log_level); !error.empty()) {
+    if (ready_fd >= 0) Report(ready_fd, error); else std::cerr << "leancached: " << error << "\n";
     return 1;
   }
 

@@ -51,7 +51,7 @@ absl::StatusOr<MappingFile> ParseMappingFile(std::string_view contents, std::str
 absl::Status CollectArtifacts(const nlohmann::json& outputs, std::vector<ArtifactName>* out);
 
 // Parses an input hash as Lake writes it: a 1-16 digit hex string or a non-negative integer.
-bool ParseInputHash(const nlohmann::json& value, uint64_t* out);
+[[nodiscard]] bool ParseInputHash(const nlohmann::json& value, uint64_t* out);
 
 // Every distinct artifact of the file, sorted by (hash, ext).
 std::vector<ArtifactName> AllArtifacts(const MappingFile& file);

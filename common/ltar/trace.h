@@ -35,7 +35,7 @@ absl::StatusOr<TracePlan> PlanTrace(std::string_view text, std::string_view what
 absl::StatusOr<uint64_t> TraceDepHash(std::string_view text);
 
 // Rust `u64::from_str_radix` syntax: optional '+', then >= 1 digit of the radix, no overflow.
-bool ParseRustU64(std::string_view s, int radix, uint64_t* out);
+[[nodiscard]] bool ParseRustU64(std::string_view s, int radix, uint64_t* out);
 
 // Canonical decimal: what a mode-2 entry unpacks to, so it round-trips only if
 // `text == std::to_string(value)` (no '+', no leading zeros).

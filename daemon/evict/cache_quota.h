@@ -74,7 +74,7 @@ class Reservation {
   // when the room cannot be found now (too much is pinned or reserved), or `total` exceeds the
   // cap. A refused growth is remembered: new reservations leave room for it until this one
   // grows, commits or goes. Always true without a cap. Safe to call from the network thread.
-  bool GrowTo(uint64_t total);
+  [[nodiscard]] bool GrowTo(uint64_t total);
 
   // The download was adopted as an archive of `actual` bytes: it now counts as an indexed
   // archive and the reservation shrinks to 0. The key stays pinned until destruction.

@@ -41,6 +41,8 @@ constexpr int kChildCannotTell = 2;
   ::signal(SIGBUS, SIG_DFL);
   auto finish = [&](int code, absl::string_view message) {
     if (!message.empty()) {
+      // The probe child's only channel: if the report cannot be written, the exit code alone
+      // tells the parent what happened.
       (void)fs::WriteAll(report_fd, std::string_view(message.data(), std::min<size_t>(message.size(), 4000)),
                          "probe report");
     }

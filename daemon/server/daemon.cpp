@@ -75,6 +75,45 @@ absl::StatusOr<std::unique_ptr<lakesvc::ServiceHost>> StartLakeService(
   return lakesvc::ServiceHost::Start(std::move(host), state.index, state.transport, state.fetches);
 }
 
+// The transport every download and upload goes through, configured from the options and config.
+absl::StatusOr<std::unique_ptr<transfer::Transport>> MakeTransport(const DaemonOptions& options,
+                                                                  const sources::Config& config) {
+  transfer::TransportOptions transport_options;
+  transport_options.max_concurrent = static_cast<int>(config.max_parallel_downloads);
+  transport_options.low_speed_time = options.stall_timeout;
+  transport_options.connect_timeout = options.connect_timeout;
+  transport_options.retry.max_attempts = std::max(1, options.max_attempts);
+  return transfer::Transport::Create(transport_options);
+}
+
+// Blocks until SIGTERM or SIGINT (a client's `daemon stop` sends SIGTERM to us after setting
+// `client_asked`), or until the daemon was idle for `idle_exit` (0: never). SIGHUP is ignored.
+void WaitForShutdown(const std::atomic<bool>& client_asked, const core::ActivityTracker& activity,
+                     std::chrono::seconds idle_exit) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  while (true) {
+    timespec tick{1, 0};
+    int sig = sigtimedwait(&set, nullptr, &tick);
+    if (sig == SIGTERM || sig == SIGINT) {
+      if (client_asked.load()) {
+        spdlog::info("shutdown requested by a client, shutting down");
+      } else {
+        spdlog::info("received signal {}, shutting down", sig);
+      }
+      return;
+    }
+    if (sig == SIGHUP) continue;  // reserved for config reload
+    if (idle_exit.count() > 0 && activity.IdleFor(idle_exit)) {
+      spdlog::info("idle for {} s, exiting", idle_exit.count());
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 void BlockShutdownSignals() {
@@ -110,12 +149,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
     if (!loaded.ok()) return loaded.status();
     config = std::move(*loaded);
   }
-  transfer::TransportOptions transport_options;
-  transport_options.max_concurrent = static_cast<int>(config.max_parallel_downloads);
-  transport_options.low_speed_time = options.stall_timeout;
-  transport_options.connect_timeout = options.connect_timeout;
-  transport_options.retry.max_attempts = std::max(1, options.max_attempts);
-  auto transport = transfer::Transport::Create(transport_options);
+  auto transport = MakeTransport(options, config);
   if (!transport.ok()) return transport.status();
   transfer::FetchGroup fetches(**transport);
   get::UnpackPool unpack_pool(std::max(2u, std::thread::hardware_concurrency()));
@@ -189,28 +223,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   sd_notify(0, "READY=1");
   if (on_ready) on_ready();
 
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGHUP);
-  while (true) {
-    timespec tick{1, 0};
-    int sig = sigtimedwait(&set, nullptr, &tick);
-    if (sig == SIGTERM || sig == SIGINT) {
-      if (shutdown_requested.load()) {
-        spdlog::info("shutdown requested by a client, shutting down");
-      } else {
-        spdlog::info("received signal {}, shutting down", sig);
-      }
-      break;
-    }
-    if (sig == SIGHUP) continue;  // reserved for config reload
-    if (may_idle_exit && activity.IdleFor(options.idle_timeout)) {
-      spdlog::info("idle for {} s, exiting", options.idle_timeout.count());
-      break;
-    }
-  }
+  WaitForShutdown(shutdown_requested, activity, may_idle_exit ? options.idle_timeout : std::chrono::seconds(0));
   sd_notify(0, "STOPPING=1");
   (*listener)->Stop();  // no new connections; the socket path disappears
   progress_hub.Close();  // ends Watch streams now instead of at the shutdown deadline
