@@ -5,8 +5,8 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/fs/owned_file.h"
 #include "common/ltar/archive.h"
-#include "daemon/get/download_temp.h"
 #include "daemon/get/job_progress.h"
 #include "daemon/get/recent_misses.h"
 #include "daemon/multiuser/job_hooks.h"
@@ -26,7 +26,7 @@ constexpr std::chrono::minutes kRoomWait{10};
 struct Pending {
   const Item* item;
   std::shared_future<transfer::Result> result;  // invalid: it was already there
-  DownloadTemp temp;                             // the file the transfer writes, if it started
+  fs::OwnedFile temp;                            // the file the transfer writes, if it started
   std::shared_ptr<std::atomic<bool>> unpack_queued;  // [bounded cache] by the finisher
 };
 
@@ -148,7 +148,7 @@ std::optional<Pending> Downloader::Start(const sources::Round& round, const Item
     job.AddError(absl::StrCat(item.hash16, ".ltar: ", temp_path.status().message()));
     return std::nullopt;
   }
-  DownloadTemp temp(*temp_path);
+  fs::OwnedFile temp(*temp_path);
   transfer::GetRequest request;
   request.url = round.FileUrl(item.hash16);
   request.temp_path = temp_path->string();
@@ -215,7 +215,7 @@ void Downloader::Settle(Pending& p, const transfer::Result& r, std::vector<const
   const Item* item = p.item;
   switch (r.verdict) {
     case transfer::Verdict::kDelivered:
-      p.temp.Keep();  // adopted: renamed into place
+      p.temp.Release();  // adopted: renamed into place
       job.downloaded++;
       job.bytes += r.bytes;
       if (ctx_.flags.unpack && !(p.unpack_queued && p.unpack_queued->load())) unpack_->Queue(*item);

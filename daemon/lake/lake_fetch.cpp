@@ -79,7 +79,7 @@ std::string ArtifactUrl(const Service& service, const RemoteScope& scope, uint64
 absl::StatusOr<lakestore::LakeBlobInfo> CopyIntoStore(lakestore::LakeBlobStore& store, uint64_t hash,
                                                       std::string_view ext, const std::filesystem::path& from,
                                                       std::string_view user) {
-  absl::StatusOr<lakestore::LakeTempFile> temp = store.NewTemp(hash);
+  absl::StatusOr<fs::OwnedFile> temp = store.NewTemp(hash);
   if (!temp.ok()) return temp.status();
   std::error_code ec;
   std::filesystem::copy_file(from, temp->path(), std::filesystem::copy_options::overwrite_existing, ec);
@@ -106,7 +106,7 @@ FetchReport FetchArtifacts(const core::DaemonState& state, lakestore::LakeBlobSt
   std::vector<Flight> flights;
   flights.reserve(missing.size());
   for (auto& w : missing) {
-    absl::StatusOr<lakestore::LakeTempFile> temp = store.NewTemp(w.hash);
+    absl::StatusOr<fs::OwnedFile> temp = store.NewTemp(w.hash);
     if (!temp.ok()) {
       report.failed += w.missing_exts.size();
       report.errors.push_back(absl::StrCat(Label(w.hash, w.missing_exts[0]), ": ", temp.status().message()));
@@ -116,7 +116,7 @@ FetchReport FetchArtifacts(const core::DaemonState& state, lakestore::LakeBlobSt
     request.url = ArtifactUrl(service, scope, w.hash);
     request.session = service.session;
     request.temp_path = temp->path().string();
-    auto temp_owner = std::make_shared<lakestore::LakeTempFile>(std::move(*temp));
+    auto temp_owner = std::make_shared<fs::OwnedFile>(std::move(*temp));
     const uint64_t hash = w.hash;
     const std::string ext = w.missing_exts[0], user = options.user, origin = transfer::RedactUrl(request.url);
     lakestore::LakeBlobStore* target = &store;

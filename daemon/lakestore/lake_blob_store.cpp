@@ -55,18 +55,6 @@ absl::StatusOr<Verified> HashOpenFile(int fd, const std::string& what) {
 
 }  // namespace
 
-LakeTempFile& LakeTempFile::operator=(LakeTempFile&& o) noexcept {
-  if (this != &o) {
-    if (!path_.empty()) ::unlink(path_.c_str());
-    path_ = std::exchange(o.path_, {});
-  }
-  return *this;
-}
-
-LakeTempFile::~LakeTempFile() {
-  if (!path_.empty()) ::unlink(path_.c_str());
-}
-
 std::string LakeBlobStore::LakeName(uint64_t hash, std::string_view ext) {
   return absl::StrCat(hash::Hex16(hash), ".", std::string(ext));
 }
@@ -89,13 +77,13 @@ std::filesystem::path LakeBlobStore::PathOf(uint64_t lake_hash, std::string_view
   return dir_ / name_of_(lake_hash, ext);
 }
 
-absl::StatusOr<LakeTempFile> LakeBlobStore::NewTemp(uint64_t lake_hash) {
+absl::StatusOr<fs::OwnedFile> LakeBlobStore::NewTemp(uint64_t lake_hash) {
   for (int attempt = 0; attempt < 16; ++attempt) {
     uint32_t r = 0;
     if (::getrandom(&r, sizeof(r), 0) != sizeof(r)) r = static_cast<uint32_t>(NowMs()) ^ static_cast<uint32_t>(attempt);
     std::string path = fs::TempName(dir_.string(), ::getpid(), absl::StrFormat("%s%08x", hash::Hex16(lake_hash), r));
     fs::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-    if (fd.valid()) return LakeTempFile(path);
+    if (fd.valid()) return fs::OwnedFile(path);
     if (errno != EEXIST) return fs::ErrnoError(errno, absl::StrCat("create ", path));
   }
   return absl::InternalError(absl::StrCat("cannot create a unique temp file in ", dir_.string()));
@@ -163,7 +151,7 @@ absl::StatusOr<LakeBlobInfo> LakeBlobStore::AdoptImpl(uint64_t lake_hash, std::s
                                                       const std::filesystem::path& temp_path,
                                                       std::string_view user, std::string_view origin,
                                                       bool deferred) {
-  LakeTempFile owned(temp_path);  // consumed in every case
+  fs::OwnedFile owned(temp_path);  // consumed in every case
   const std::string temp = temp_path.string();
   fs::Fd fd(::open(temp.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return fs::ErrnoError(errno, absl::StrCat("open ", temp));

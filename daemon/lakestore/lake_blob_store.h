@@ -25,6 +25,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/fs/owned_file.h"
 #include "absl/types/span.h"
 #include "daemon/index/index.h"
 
@@ -35,26 +36,6 @@ struct LakeBlobInfo {
   uint64_t size = 0;
   std::string sha256_hex;
   std::filesystem::path path;
-};
-
-// A temp file inside a store's directory, removed on destruction unless released (after
-// Adopt consumed it, or on purpose). Movable.
-class LakeTempFile {
- public:
-  LakeTempFile() = default;
-  explicit LakeTempFile(std::filesystem::path path) : path_(std::move(path)) {}
-  LakeTempFile(LakeTempFile&& o) noexcept : path_(std::exchange(o.path_, {})) {}
-  LakeTempFile& operator=(LakeTempFile&& o) noexcept;
-  LakeTempFile(const LakeTempFile&) = delete;
-  LakeTempFile& operator=(const LakeTempFile&) = delete;
-  ~LakeTempFile();
-
-  const std::filesystem::path& path() const { return path_; }
-  // Stops owning the file (it was adopted or removed by someone else).
-  void Release() { path_.clear(); }
-
- private:
-  std::filesystem::path path_;
 };
 
 class LakeBlobStore {
@@ -101,7 +82,7 @@ class LakeBlobStore {
 
   // A new empty temp file inside the store's directory for a download of `lake_hash` (same file
   // system, unique, O_EXCL, an AtomicFile-style ".lctmp.<pid>.*" name the temp sweep knows).
-  absl::StatusOr<LakeTempFile> NewTemp(uint64_t lake_hash);
+  absl::StatusOr<fs::OwnedFile> NewTemp(uint64_t lake_hash);
 
   // Sets last access to now and adds `user` (if non-empty) for each recorded hash.
   absl::StatusOr<size_t> Touch(absl::Span<const uint64_t> hashes, std::string_view user);

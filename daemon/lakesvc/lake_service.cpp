@@ -87,7 +87,7 @@ std::variant<Reply, std::unique_ptr<PendingPut>> LakeService::BeginPut(const Obj
     if (!made.ok()) return ErrorReply(500, "InternalError", made.status().message());
     put->temp = std::move(*made);
   } else {
-    put->temp = lakestore::LakeTempFile(parts_.revisions->NewTempPath());
+    put->temp = fs::OwnedFile(parts_.revisions->NewTempPath());
   }
   auto sink = BodySink::Open(put->temp.path(), parts_.max_body_bytes);
   if (!sink.ok()) return ErrorReply(500, "InternalError", sink.status().message());

@@ -49,7 +49,7 @@ struct PendingPut {
   sigv4::VerifiedRequest verified;
   sigv4::Credential key;  // secret: the registered key, for write-through
   std::string user;
-  lakestore::LakeTempFile temp;  // the body's file, removed with the PendingPut unless consumed
+  fs::OwnedFile temp;  // the body's file, removed with the PendingPut unless consumed
   std::optional<BodySink> sink;
   absl::Status body_error;  // the first failed Append (answered when the body ends)
 };

@@ -54,7 +54,7 @@ absl::Status ReadThrough::Fetch(const ObjectPath& object) {
   const std::string url = UrlOf(object);
   if (url.empty()) return absl::NotFoundError("no upstream is configured");
   const bool artifact = object.kind == ObjectKind::kArtifact;
-  lakestore::LakeTempFile artifact_temp;
+  fs::OwnedFile artifact_temp;
   std::filesystem::path temp;
   if (artifact) {
     auto made = artifacts_->NewTemp(object.lake_hash);

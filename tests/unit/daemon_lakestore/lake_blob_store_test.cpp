@@ -113,7 +113,7 @@ TEST_F(LakeBlobStoreTest, ServiceNamesEndInArt) {
   ASSERT_TRUE(t.ok());
   std::filesystem::path p = t->path();
   EXPECT_TRUE(std::filesystem::exists(p));
-  { LakeTempFile gone = std::move(*t); }
+  { fs::OwnedFile gone = std::move(*t); }
   EXPECT_FALSE(std::filesystem::exists(p));
 }
 
