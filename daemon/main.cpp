@@ -140,13 +140,18 @@ std::string SetUpLogging(const std::string& log_file, const std::string& log_lev
   return "";
 }
 
-// Creates the state directory (mode 0700). Returns an error message, or "" on success.
+// Creates the state directory and makes it private (mode 0700). A directory we may not chmod
+// (another owner, a read-only mount) is fine when group and others have no access already.
+// Returns an error message, or "" on success.
 std::string PrepareStateDir(const std::string& state_dir) {
   std::error_code ec;
   std::filesystem::create_directories(state_dir, ec);
   if (ec) return "cannot create state directory " + state_dir + ": " + ec.message();
-  if (chmod(state_dir.c_str(), 0700) != 0) return "cannot make state directory " + state_dir + " private: " + std::strerror(errno);
-  return "";
+  if (chmod(state_dir.c_str(), 0700) == 0) return "";
+  const int err = errno;
+  struct stat st;
+  if (stat(state_dir.c_str(), &st) == 0 && (st.st_mode & 077) == 0) return "";
+  return "state directory " + state_dir + " is open to other users and cannot be made private: " + std::strerror(err);
 }
 
 }  // namespace

@@ -11,7 +11,8 @@
 namespace leancache::lakesvc {
 
 // A fresh session (its own circuit breaker and time budget) for the transfers one HTTP request
-// to the service causes; null when `config` is null (direct, default CAs).
+// to the service causes; null when `config` is null or its settings are unusable (logged): direct,
+// default CAs.
 std::shared_ptr<transfer::Session> UpstreamSession(const sources::Config* config);
 
 }  // namespace leancache::lakesvc
