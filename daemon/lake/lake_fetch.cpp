@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/hash/lean_hash.h"
+#include "daemon/lake/reservoir_batch.h"
 #include "daemon/transfer/fetch_group.h"
 #include "daemon/transfer/redact.h"
 #include "spdlog/spdlog.h"
@@ -69,6 +70,21 @@ void PlaceCopies(lakestore::LakeBlobStore& store, const Wanted& w, const std::st
   }
 }
 
+// Where each of `missing` is downloaded from: Reservoir names the URLs in a batch lookup, an S3
+// service has one per hash.
+absl::StatusOr<std::vector<std::string>> DownloadUrls(transfer::Transport& transport, lakestore::LakeBlobStore& store,
+                                                      const Service& service, const RemoteScope& scope,
+                                                      const std::vector<Wanted>& missing) {
+  std::vector<uint64_t> hashes;
+  hashes.reserve(missing.size());
+  for (const auto& w : missing) hashes.push_back(w.hash);
+  if (service.reservoir && !hashes.empty()) return ReservoirDownloadUrls(transport, service, scope, hashes, store.dir());
+  std::vector<std::string> urls;
+  urls.reserve(hashes.size());
+  for (uint64_t h : hashes) urls.push_back(ArtifactUrl(service, scope, h));
+  return urls;
+}
+
 }  // namespace
 
 std::string ArtifactUrl(const Service& service, const RemoteScope& scope, uint64_t hash) {
@@ -103,9 +119,16 @@ FetchReport FetchArtifacts(const core::DaemonState& state, lakestore::LakeBlobSt
     std::vector<lakestore::LakeBlobInfo> infos;
   };
   auto landed = std::make_shared<Landed>();
+  absl::StatusOr<std::vector<std::string>> urls = DownloadUrls(*state.transport, store, service, scope, missing);
+  if (!urls.ok()) {  // no URL, no download: every missing artifact fails with the lookup's error
+    for (const auto& w : missing) report.failed += w.missing_exts.size();
+    report.errors.push_back(std::string(urls.status().message()));
+    return report;
+  }
   std::vector<Flight> flights;
   flights.reserve(missing.size());
-  for (auto& w : missing) {
+  for (size_t i = 0; i < missing.size(); ++i) {
+    Wanted& w = missing[i];
     absl::StatusOr<fs::OwnedFile> temp = store.NewTemp(w.hash);
     if (!temp.ok()) {
       report.failed += w.missing_exts.size();
@@ -113,7 +136,7 @@ FetchReport FetchArtifacts(const core::DaemonState& state, lakestore::LakeBlobSt
       continue;
     }
     transfer::GetRequest request;
-    request.url = ArtifactUrl(service, scope, w.hash);
+    request.url = (*urls)[i];
     request.session = service.session;
     request.temp_path = temp->path().string();
     auto temp_owner = std::make_shared<fs::OwnedFile>(std::move(*temp));

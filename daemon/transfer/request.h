@@ -68,6 +68,10 @@ struct GetRequest {
   std::string temp_path;
   bool forbidden_is_miss = false;    // 403 counts as a miss (Mathlib's legacy container rule)
   std::vector<std::string> headers;  // extra "Name: value" lines
+  // Set: the request is a POST carrying this body (give its Content-Type in `headers`), for an
+  // idempotent lookup such as Reservoir's batch URL query. Its reply is handled exactly like a
+  // GET's (200/201 body into temp_path, 404 a miss, retries); a redirect continues as a GET.
+  std::optional<std::string> post_body;
   Auth auth;
   ProgressFn progress;
   // [bounded cache] Asked on the network thread before body bytes are written to temp_path,

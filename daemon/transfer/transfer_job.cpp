@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/sigv4/digest.h"
 #include "daemon/transfer/http_verdict.h"
 #include "daemon/transfer/retry_policy.h"
 
@@ -219,8 +220,9 @@ absl::Status TransferJob::Configure(const TransportOptions& options) {
     Set(e, CURLOPT_PASSWORD, v4.secret_access_key.c_str(), "PASSWORD", st);
     // libcurl 7.88 does not add the payload hash header itself; S3 and R2 require it.
     std::string hash = v4.unsigned_payload ? "UNSIGNED-PAYLOAD"
-                       : is_get_           ? kEmptySha256
-                                           : payload_sha256_;
+                       : !is_get_          ? payload_sha256_
+                       : get_.post_body    ? sigv4::Sha256Hex(*get_.post_body)
+                                           : kEmptySha256;
     headers_ = curl_slist_append(headers_, ("x-amz-content-sha256: " + hash).c_str());
     if (!v4.session_token.empty()) {
       headers_ = curl_slist_append(headers_, ("x-amz-security-token: " + v4.session_token).c_str());
@@ -235,6 +237,11 @@ absl::Status TransferJob::Configure(const TransportOptions& options) {
         "REDIR_PROTOCOLS_STR", st);
     Set(e, CURLOPT_WRITEFUNCTION, &TransferJob::WriteBody, "WRITEFUNCTION", st);
     Set(e, CURLOPT_WRITEDATA, static_cast<void*>(this), "WRITEDATA", st);
+    if (get_.post_body) {  // the job owns the body for as long as the handle lives
+      Set(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(get_.post_body->size()),
+          "POSTFIELDSIZE_LARGE", st);
+      Set(e, CURLOPT_POSTFIELDS, get_.post_body->data(), "POSTFIELDS", st);
+    }
   } else {
     if (put_.if_none_match) headers_ = curl_slist_append(headers_, "If-None-Match: *");
     Set(e, CURLOPT_UPLOAD, 1L, "UPLOAD", st);

@@ -14,6 +14,8 @@ Serving (HTTP/1.1, keep-alive, Content-Length on every reply):
   GET/HEAD /p   -> ROOT/p (200), 404 when absent. Paths with a `..` component give 400.
   PUT /p        -> stores the body (201 new, 204 overwrite); `If-None-Match: *` on an existing
                    file gives 412. Accepts Content-Length and chunked bodies.
+  POST /p       -> 200 echoing the request body (a stand-in for lookup endpoints such as
+                   Reservoir's batch query; fault rules apply as to any request).
   The query string is ignored for file lookup (so `?sig=...` URLs work).
 
 Faults: an ordered list of rules. Each request (admin requests excepted) takes the FIRST rule
@@ -233,7 +235,7 @@ class Handler(BaseHTTPRequestHandler):
                 STATE.active_requests -= 1
 
     def serve(self, path):
-        body_in = self.read_body() if self.command == "PUT" else b""
+        body_in = self.read_body() if self.command in ("PUT", "POST") else b""
         rule = STATE.take_rule(self.command, path)
         kind = rule.get("fault") if rule else None
         if kind == "close":
@@ -264,6 +266,8 @@ class Handler(BaseHTTPRequestHandler):
                 out.write(body_in)
             os.replace(tmp, f)
             return self.reply(204 if existed else 201)
+        if self.command == "POST":
+            return self.reply(200, body_in, [("Content-Type", "application/octet-stream")])
         if self.command not in ("GET", "HEAD"):
             return self.reply(405, b"method not allowed\n")
         if not os.path.isfile(f):

@@ -57,6 +57,24 @@ TEST_F(TransportGet, ServerErrorIsRetriedUntilItSucceeds) {
   EXPECT_EQ(s.retries, 2u);
 }
 
+TEST_F(TransportGet, PostBodyIsSentAndItsReplyHandledLikeAGet) {
+  // A lookup POST (Reservoir's batch query): the body reaches the server with its content type,
+  // a 500 is retried with the same body, and the reply lands in temp_path like a GET's.
+  ASSERT_TRUE(server_->SetFaults(
+      R"([{"path": "/api/artifacts", "fault": "status", "status": 500, "times": 1}])"));
+  auto t = MakeTransport();
+  GetRequest req = Get("/api/artifacts", "lookup.part");
+  req.post_body = R"(["00000000000000aa","00000000000000bb"])";
+  req.headers.push_back("Content-Type: application/json");
+  Result r = t->StartGet(req).result.get();
+  EXPECT_EQ(r.verdict, Verdict::kDelivered) << r.error;
+  EXPECT_EQ(r.attempts, 2);
+  EXPECT_EQ(ReadFile(req.temp_path), *req.post_body) << "the server echoes the body it received";
+  nlohmann::json stats = server_->Stats();
+  EXPECT_EQ(stats["last_headers"]["/api/artifacts"]["content-type"], "application/json");
+  EXPECT_EQ(Hits("/api/artifacts"), 2);
+}
+
 TEST_F(TransportGet, TooManyRequestsIsRetriedAfterTheServersDelay) {
   Serve("/f/busy.ltar", "payload");
   ASSERT_TRUE(server_->SetFaults(
