@@ -1,28 +1,16 @@
 #include "daemon/get/plan_memo.h"
 
-#include <set>
-
 namespace leancache::get {
 
 bool PlanMemo::Current(const std::string& memo_key,
                        const std::shared_ptr<const keys::KeyResult>& keys) {
-  std::shared_ptr<watch::WatchSet> watch;
-  uint64_t generation = 0;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = entries_.find(memo_key);
-    if (it == entries_.end()) return false;
-    if (it->second.keys != keys) {  // a different key graph: sources changed
-      entries_.erase(it);
-      return false;
-    }
-    watch = it->second.watch;
-    generation = it->second.generation;
+  std::optional<std::shared_ptr<const keys::KeyResult>> recorded = memo_.Current(memo_key);
+  if (!recorded) return false;
+  if (*recorded != keys) {  // a different key graph: sources changed
+    memo_.Forget(memo_key);
+    return false;
   }
-  auto now = watch->TrustedGeneration();
-  if (now && *now == generation) return true;
-  Forget(memo_key);
-  return false;
+  return true;
 }
 
 std::optional<PlanMemo::Ticket> PlanMemo::Begin(std::string memo_key,
@@ -31,26 +19,13 @@ std::optional<PlanMemo::Ticket> PlanMemo::Begin(std::string memo_key,
                                                 const std::vector<std::filesystem::path>& dirs) {
   auto covered = watch::DirWatchHub::DirsCovering(files);
   covered.insert(dirs.begin(), dirs.end());
-  Ticket ticket;
-  ticket.memo_key = std::move(memo_key);
-  ticket.keys = std::move(keys);
-  ticket.watch = watches_->Watch(covered);
-  auto generation = ticket.watch->TrustedGeneration();
-  if (!generation) return std::nullopt;
-  ticket.generation = *generation;
-  return ticket;
+  auto watch = memo_.Begin(std::move(memo_key), covered);
+  if (!watch) return std::nullopt;
+  return Ticket{std::move(*watch), std::move(keys)};
 }
 
-void PlanMemo::Record(Ticket ticket) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (entries_.size() >= capacity_ && !entries_.count(ticket.memo_key)) entries_.clear();
-  std::string key = ticket.memo_key;
-  entries_[key] = std::move(ticket);
-}
+void PlanMemo::Record(Ticket ticket) { memo_.Record(std::move(ticket.watch), std::move(ticket.keys)); }
 
-void PlanMemo::Forget(const std::string& memo_key) {
-  std::lock_guard<std::mutex> lock(mu_);
-  entries_.erase(memo_key);
-}
+void PlanMemo::Forget(const std::string& memo_key) { memo_.Forget(memo_key); }
 
 }  // namespace leancache::get

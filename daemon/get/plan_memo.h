@@ -10,29 +10,25 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "common/keys/key_graph.h"
 #include "daemon/watch/dir_watch_hub.h"
+#include "daemon/watch/watch_memo.h"
 
 namespace leancache::get {
 
 class PlanMemo {
  public:
   // `watches` must outlive the memo.
-  explicit PlanMemo(watch::DirWatchHub* watches, size_t capacity = 16)
-      : watches_(watches), capacity_(capacity) {}
+  explicit PlanMemo(watch::DirWatchHub* watches, size_t capacity = 16) : memo_(watches, capacity) {}
 
   // A watch over the inputs of a plan, taken before the plan checks them.
   struct Ticket {
-    std::string memo_key;
+    watch::WatchMemo<std::shared_ptr<const keys::KeyResult>>::Ticket watch;
     std::shared_ptr<const keys::KeyResult> keys;
-    std::shared_ptr<watch::WatchSet> watch;
-    uint64_t generation = 0;
   };
 
   // True when `memo_key` was recorded current for exactly `keys` and nothing watched changed.
@@ -51,10 +47,7 @@ class PlanMemo {
   void Forget(const std::string& memo_key);
 
  private:
-  watch::DirWatchHub* const watches_;
-  const size_t capacity_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Ticket> entries_;
+  watch::WatchMemo<std::shared_ptr<const keys::KeyResult>> memo_;
 };
 
 }  // namespace leancache::get

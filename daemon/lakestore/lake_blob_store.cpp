@@ -175,7 +175,7 @@ absl::StatusOr<LakeBlobInfo> LakeBlobStore::AdoptImpl(uint64_t lake_hash, std::s
     }
   }
   if (::fchmod(fd.get(), 0444) != 0) return fs::ErrnoError(errno, absl::StrCat("chmod ", temp));
-  if (::fsync(fd.get()) != 0) return fs::ErrnoError(errno, absl::StrCat("fsync ", temp));
+  if (!deferred && ::fsync(fd.get()) != 0) return fs::ErrnoError(errno, absl::StrCat("fsync ", temp));
   fd.Reset();
   if (::rename(temp.c_str(), final_path.c_str()) != 0) {
     return fs::ErrnoError(errno, absl::StrCat("rename ", temp, " to ", final_path.string()));

@@ -67,7 +67,9 @@ class LakeBlobStore {
   // For bulk arrivals (a get of thousands of small artifacts): Adopt without the per-blob
   // directory fsync and index write. The caller must later call SyncDir() and RecordAll() with
   // the returned infos (until then the blobs are present but unrecorded; Find records such a
-  // file on the spot after verifying it, so a crash in between loses nothing).
+  // file on the spot after verifying it, so a crash in between loses nothing). The temp file's
+  // data must already be durable (the transport fsyncs every delivered GET), so it is not
+  // fsynced again: a crash can at worst lose the read-only mode, never the bytes.
   absl::StatusOr<LakeBlobInfo> AdoptDeferred(uint64_t lake_hash, std::string_view ext,
                                              const std::filesystem::path& temp_path);
   // Records many adopted blobs in one index transaction (user added, origin set on new records).
@@ -100,7 +102,7 @@ class LakeBlobStore {
  private:
   LakeBlobStore(std::filesystem::path dir, index::Index* index, NameFn name_of)
       : dir_(std::move(dir)), dir_key_("lake:" + dir_.string()), index_(index), name_of_(std::move(name_of)) {}
-  // Adopt up to the rename; `deferred` skips the directory fsync and the record.
+  // Adopt up to the rename; `deferred` skips the file's fsync, the directory fsync and the record.
   absl::StatusOr<LakeBlobInfo> AdoptImpl(uint64_t lake_hash, std::string_view ext,
                                          const std::filesystem::path& temp_path, std::string_view user,
                                          std::string_view origin, bool deferred);
