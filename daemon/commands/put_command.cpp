@@ -54,7 +54,7 @@ std::optional<upload::Backend> Backend(const core::DaemonState& state, const v1:
     sink.Done(1);
     return std::nullopt;
   }
-  auto session = sources::MakeTransferSession(*state.config, env);
+  auto session = sources::MakeTransferSession(*state.network.config, env);
   if (!session.ok()) {
     sink.Fail(session.status());
     return std::nullopt;
@@ -67,8 +67,8 @@ std::optional<upload::Backend> Backend(const core::DaemonState& state, const v1:
 // [negative cache] Drops the "not found" memory of the archives `files` (paths of
 // "<hash16>.ltar") or `keys`, for every source: after a put they may be on the server.
 void ForgetMisses(const core::DaemonState& state, const std::vector<std::string>& hash16s) {
-  if (state.index == nullptr || hash16s.empty()) return;
-  auto dropped = index::NegativeCache(*state.index).Forget(hash16s);
+  if (state.local.index == nullptr || hash16s.empty()) return;
+  auto dropped = index::NegativeCache(*state.local.index).Forget(hash16s);
   if (!dropped.ok()) spdlog::warn("negative cache: {}", dropped.status().ToString());
 }
 void ForgetMisses(const core::DaemonState& state, const std::vector<std::filesystem::path>& files) {
@@ -98,7 +98,7 @@ void RecordPutRun(const core::DaemonState& state, const std::string& word,
   counters.Add(stats::Counter::kBytesUploaded, totals.bytes_sent);
   auto now = std::chrono::system_clock::now();
   auto record = counters.ToRecord(word, UnixMillis(started), UnixMillis(now) - UnixMillis(started));
-  if (auto st = stats::RecordRun(*state.index, record); !st.ok()) {
+  if (auto st = stats::RecordRun(*state.local.index, record); !st.ok()) {
     spdlog::warn("cannot record statistics: {}", st.ToString());
   }
 }
@@ -147,9 +147,9 @@ void RunPut(const core::DaemonState& state, const v1::CommandRequest& request,
     for (const auto& a : report->archives) files.push_back(project->cache_dir / a.archive);
     temp_dir = project->cache_dir;
   }
-  if (state.shared != nullptr) multiuser::OfferPut(*state.shared, files, sink);  // daemon/multiuser/README.md
+  if (state.network.shared != nullptr) multiuser::OfferPut(*state.network.shared, files, sink);  // daemon/multiuser/README.md
   auto summary = upload::UploadArchives(
-      *state.transport, *backend, files, force,
+      *state.network.transport, *backend, files, force,
       [&sink](const upload::UploadProgress& p) {
         v1::Event event;
         auto* progress = event.mutable_progress();
@@ -164,14 +164,14 @@ void RunPut(const core::DaemonState& state, const v1::CommandRequest& request,
       [&sink] { return sink.cancelled(); });
   Forward(summary.messages, sink);
   ForgetMisses(state, files);  // [negative cache] what we just put may be on the server now
-  if (summary.ok() && word != "put-unpacked") Forward(upload::UploadMarker(*state.transport, *backend, temp_dir), sink);
+  if (summary.ok() && word != "put-unpacked") Forward(upload::UploadMarker(*state.network.transport, *backend, temp_dir), sink);
   nlohmann::json json = {{"files", files.size()},
                          {"uploaded", summary.totals.uploaded},
                          {"already_present", summary.totals.already_present},
                          {"failed", summary.totals.failed},
                          {"bytes_sent", summary.totals.bytes_sent}};
   const int exit_code = sink.cancelled() ? 130 : summary.ok() ? 0 : 1;
-  auto stats_hold = stats::PendingRuns::Begin(state.pending_runs);  // `stats` waits for the record
+  auto stats_hold = stats::PendingRuns::Begin(state.observers.pending_runs);  // `stats` waits for the record
   sink.Done(exit_code, exit_code == 130 ? "" : json.dump());
   RecordPutRun(state, word, started, summary.totals);
 }
@@ -200,7 +200,7 @@ void RunCommit(const core::DaemonState& state, const v1::CommandRequest& request
   if (!backend) return;
   std::vector<uint64_t> hashes;
   for (const auto& [module, entry] : project->keys->modules) hashes.push_back(entry.key);
-  auto verdict = upload::UploadCommitManifest(*state.transport, *backend, *sha, hashes,
+  auto verdict = upload::UploadCommitManifest(*state.network.transport, *backend, *sha, hashes,
                                               project->cache_dir, word == "commit!");
   ForgetMisses(state, hashes);  // [negative cache] the manifest names archives put for this commit
   if (!verdict.ok()) {

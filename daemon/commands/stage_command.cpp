@@ -68,8 +68,8 @@ void RunUnstage(const core::DaemonState& state, const v1::CommandRequest& reques
   auto dir = StagingDir(*project, word, sink);
   if (!dir) return;
   std::unique_ptr<store::BlobStore> blob_store;
-  if (state.index != nullptr) {
-    auto opened = store::BlobStore::Open(project->cache_dir, state.index);
+  if (state.local.index != nullptr) {
+    auto opened = store::BlobStore::Open(project->cache_dir, state.local.index);
     if (!opened.ok()) {
       sink.Err(absl::StrCat("uncaught exception: ", opened.status().message()));
       return sink.Done(1);

@@ -43,7 +43,7 @@ absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& s
     wanted.push_back(*module);
   }
 
-  auto store = store::BlobStore::Open(project->cache_dir, state.index);
+  auto store = store::BlobStore::Open(project->cache_dir, state.local.index);
   store::BlobStore* blobs = store.ok() ? store->get() : nullptr;
   if (!store.ok()) spdlog::warn("FileStatus: cannot open CACHEDIR: {}", store.status().ToString());
   if (blobs != nullptr) {
@@ -52,7 +52,7 @@ absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& s
     }
   }
   keys::FileSourceReader disk;
-  index::MemoSourceReader memo(state.index, &disk);
+  index::MemoSourceReader memo(state.local.index, &disk);
 
   // One graph for every file when the project hashes; otherwise one per file.
   std::shared_ptr<const keys::KeyResult> shared_graph;
@@ -71,7 +71,7 @@ absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& s
     if (graph.ok()) shared_graph = *graph;
   }
   std::optional<StateContext> shared_ctx;
-  if (shared_graph) shared_ctx = MakeStateContext(ws, *shared_graph, blobs, state.dep_hashes, &memo);
+  if (shared_graph) shared_ctx = MakeStateContext(ws, *shared_graph, blobs, state.local.dep_hashes, &memo);
   if (shared_graph) reply.set_root_hash(shared_graph->root_hash);
 
   for (int i = 0; i < reply.files_size(); ++i) {
@@ -86,7 +86,7 @@ absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& s
       FillKeyError(*modules[i], own.status(), file);
       continue;
     }
-    auto ctx = MakeStateContext(ws, **own, blobs, state.dep_hashes, &memo);
+    auto ctx = MakeStateContext(ws, **own, blobs, state.local.dep_hashes, &memo);
     FillFileState(ctx, *modules[i], file);
     if (reply.root_hash() == 0) reply.set_root_hash((*own)->root_hash);
   }

@@ -12,8 +12,8 @@ absl::StatusOr<ProjectSnapshot> TakeSnapshot(const core::DaemonState& state, con
   if (!graph.ok()) return graph.status();
   const auto& ws = *project.workspace;
   keys::FileSourceReader disk;
-  index::MemoSourceReader memo(state.index, &disk);
-  auto ctx = MakeStateContext(ws, **graph, store, state.dep_hashes, &memo);
+  index::MemoSourceReader memo(state.local.index, &disk);
+  auto ctx = MakeStateContext(ws, **graph, store, state.local.dep_hashes, &memo);
   ProjectSnapshot snap;
   snap.root_hash = (*graph)->root_hash;
   auto add = [&](const std::string& module) {

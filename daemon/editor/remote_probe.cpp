@@ -29,7 +29,7 @@ absl::StatusOr<std::map<std::string, v1::RemoteState>> ProbeRemote(const core::D
   req.options = request.options;
   req.env = request.env;
   sources::Config no_config;
-  auto chain = sources::ResolveGetSources(req, state.config != nullptr ? *state.config : no_config);
+  auto chain = sources::ResolveGetSources(req, state.network.config != nullptr ? *state.network.config : no_config);
   if (!chain.ok()) return chain.status();
   if (chain->chain.rounds.empty()) return out;
   const sources::Round& round = chain->chain.rounds.front();

@@ -26,7 +26,7 @@ namespace {
 // The project's blob store (CACHEDIR), scanned once per daemon life.
 absl::StatusOr<std::shared_ptr<store::BlobStore>> OpenStore(const core::DaemonState& state,
                                                             const project::ProjectKeys& project) {
-  auto store = store::BlobStore::Open(project.cache_dir, state.index);
+  auto store = store::BlobStore::Open(project.cache_dir, state.local.index);
   if (!store.ok()) return store.status();
   if (auto scan = (*store)->EnsureScanned(); !scan.ok()) {
     spdlog::warn("scan of {} failed: {}", project.cache_dir.string(), scan.status().ToString());
@@ -89,7 +89,7 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
     return sink.Done(1);
   }
   // [bounded cache] the size cap (config, or LEANCACHE_MAX_CACHE_SIZE).
-  auto cap = sources::EffectiveCacheCap(*state.config, project.request.env);
+  auto cap = sources::EffectiveCacheCap(*state.network.config, project.request.env);
   if (!cap.ok()) {
     sink.Err(std::string(cap.status().message()));
     return sink.Done(1);
@@ -110,7 +110,7 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
 
   // [output store] unpack once per machine, clone into each project (daemon/outstore)
   std::shared_ptr<OutputPlacer> placer =
-      OutputPlacer::ForJob(*state.config, project.request.env, state.index, *ctx.store, state.quota, ctx.cap);
+      OutputPlacer::ForJob(*state.network.config, project.request.env, state.local.index, *ctx.store, state.local.quota, ctx.cap);
   auto unpack = UnpackQueue::Create(ctx, std::move(placer));
   GetPlan plan = PlanGet(ctx, force_unpack);
   AnnouncePlan(ctx, plan);

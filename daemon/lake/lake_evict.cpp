@@ -32,7 +32,7 @@ absl::StatusOr<LakeEvictReport> EvictLakeTo(const core::DaemonState& state, lake
                                             uint64_t cap) {
   LakeEvictReport report;
   if (cap == 0) return report;
-  absl::StatusOr<index::IndexStats> stats = state.index->Stats();
+  absl::StatusOr<index::IndexStats> stats = state.local.index->Stats();
   if (!stats.ok()) return stats.status();
   report.total_before = report.total_after = stats->blob_bytes;
   if (cap == 0 || stats->blob_bytes <= cap) return report;
@@ -64,7 +64,7 @@ absl::StatusOr<LakeEvictReport> EvictLakeTo(const core::DaemonState& state, lake
 
 absl::Status EnforceLakeCap(const core::DaemonState& state, lakestore::LakeBlobStore& store,
                             const std::map<std::string, std::string>& env) {
-  absl::StatusOr<uint64_t> cap = sources::EffectiveCacheCap(*state.config, env);
+  absl::StatusOr<uint64_t> cap = sources::EffectiveCacheCap(*state.network.config, env);
   if (!cap.ok()) return cap.status();
   return EvictLakeTo(state, store, *cap).status();
 }

@@ -48,7 +48,7 @@ Lookup DownloadRevision(const core::DaemonState& state, const Service& service, 
   static std::atomic<uint64_t> counter{0};
   get.temp_path = fs::TempName(local_file.parent_path().string(), ::getpid(),
                                absl::StrCat(rev.substr(0, 12), "-", counter.fetch_add(1)));
-  transfer::Result r = state.transport->StartGet(get).result.get();
+  transfer::Result r = state.network.transport->StartGet(get).result.get();
   if (r.verdict == transfer::Verdict::kMiss && r.http_status == 404) return {Lookup::kMiss, ""};
   if (r.verdict != transfer::Verdict::kDelivered) {
     std::filesystem::remove(get.temp_path, ec);
@@ -114,7 +114,7 @@ absl::StatusOr<Walk> FindMapping(const core::DaemonState& state, const VerbStart
 int DownloadAll(const core::DaemonState& state, const VerbStart& v, const Service& service, const RemoteScope& scope,
                 const MappingFile& map, core::EventSink& sink) {
   absl::StatusOr<std::unique_ptr<lakestore::LakeBlobStore>> store =
-      lakestore::LakeBlobStore::Open(ArtifactsDir(v.ctx.cache_dir), state.index);
+      lakestore::LakeBlobStore::Open(ArtifactsDir(v.ctx.cache_dir), state.local.index);
   if (!store.ok()) {
     sink.Err(absl::StrCat("error: ", store.status().message()));
     return 1;
@@ -168,7 +168,7 @@ void RunGet(const core::DaemonState& state, const v1::CommandRequest& request, c
   std::vector<std::string> warnings;
   absl::StatusOr<Service> service = SelectDownloadService(v->ctx, v->args, &warnings);
   if (!service.ok()) return Fail(sink, service.status().message());
-  if (absl::Status s = AttachSession(*state.config, v->ctx, *service); !s.ok()) return Fail(sink, s.message());
+  if (absl::Status s = AttachSession(*state.network.config, v->ctx, *service); !s.ok()) return Fail(sink, s.message());
   for (const auto& w : warnings) sink.Err(absl::StrCat("warning: ", w));
   if (service->reservoir && v->args.Value("scope")) return Fail(sink, "`--scope` cannot be used with Reservoir");
   absl::StatusOr<std::optional<RemoteScope>> scope = SelectScope(v->ctx, v->args, pkg->info, true, false);

@@ -22,12 +22,12 @@ void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
     sink.Out(absl::StrCat("nothing to clean: ", v->ctx.cache_dir.string(), " does not exist"));
     return sink.Done(0);
   }
-  auto store = lakestore::LakeBlobStore::Open(ArtifactsDir(v->ctx.cache_dir), state.index);
+  auto store = lakestore::LakeBlobStore::Open(ArtifactsDir(v->ctx.cache_dir), state.local.index);
   if (store.ok()) {
     if (auto blobs = (*store)->List(); blobs.ok()) {
       std::vector<uint64_t> hashes;
       for (const auto& [h, r] : *blobs) hashes.push_back(h);
-      if (auto removed = state.index->RemoveBlobs((*store)->index_key(), hashes); !removed.ok()) {
+      if (auto removed = state.local.index->RemoveBlobs((*store)->index_key(), hashes); !removed.ok()) {
         return Fail(sink, removed.status().message());
       }
     }
@@ -52,9 +52,9 @@ void RunGc(const core::DaemonState& state, const v1::CommandRequest& request, co
   if (!v) return;
   auto max = v->args.Value("max-size");
   absl::StatusOr<uint64_t> cap = max ? sources::ParseByteSize(*max, "--max-size")
-                                     : sources::EffectiveCacheCap(*state.config, v->ctx.env);
+                                     : sources::EffectiveCacheCap(*state.network.config, v->ctx.env);
   if (!cap.ok()) return Fail(sink, cap.status().message());
-  auto store = lakestore::LakeBlobStore::Open(ArtifactsDir(v->ctx.cache_dir), state.index);
+  auto store = lakestore::LakeBlobStore::Open(ArtifactsDir(v->ctx.cache_dir), state.local.index);
   if (!store.ok()) return Fail(sink, store.status().message());
   auto blobs = (*store)->List();
   if (!blobs.ok()) return Fail(sink, blobs.status().message());
@@ -68,7 +68,7 @@ void RunGc(const core::DaemonState& state, const v1::CommandRequest& request, co
   for (const auto& [h, rec] : *blobs) {
     if (!present.count(hash::Hex16(h))) dangling.push_back(h);
   }
-  if (auto removed = state.index->RemoveBlobs((*store)->index_key(), dangling); !removed.ok()) {
+  if (auto removed = state.local.index->RemoveBlobs((*store)->index_key(), dangling); !removed.ok()) {
     return Fail(sink, removed.status().message());
   }
   absl::StatusOr<LakeEvictReport> report = EvictLakeTo(state, **store, *cap);

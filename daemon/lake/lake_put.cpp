@@ -54,14 +54,14 @@ void Upload(const core::DaemonState& state, const Service& service, const Remote
   if (!files.ok()) return Fail(sink, files.status().message());
   absl::StatusOr<transfer::Auth> auth = LakeKeyAuth(service.key);
   if (!auth.ok()) return Fail(sink, auth.status().message());
-  std::vector<std::string> errors = UploadArtifacts(*state.transport, *auth, service.session, *files);
+  std::vector<std::string> errors = UploadArtifacts(*state.network.transport, *auth, service.session, *files);
   for (const auto& e : errors) sink.Err(absl::StrCat("error: ", scope.value, ": ", e));
   if (!errors.empty()) {
     return Fail(sink, absl::StrCat(scope.value, ": failed to upload some artifacts; the mappings were not uploaded"));
   }
   sink.Out(absl::StrCat(scope.value, ": uploaded ", files->size(), " artifacts"));
   std::string url = S3RevisionUrl(service.revision_endpoint, scope, rev);
-  if (absl::Status s = UploadMappings(*state.transport, *auth, service.session, mapping_file, url); !s.ok()) {
+  if (absl::Status s = UploadMappings(*state.network.transport, *auth, service.session, mapping_file, url); !s.ok()) {
     return Fail(sink, absl::StrCat(scope.value, ": ", s.message()));
   }
   sink.Out(absl::StrCat(scope.value, ": uploaded the mappings of revision ", rev));
@@ -80,7 +80,7 @@ void RunPut(const core::DaemonState& state, const v1::CommandRequest& request, c
   }
   absl::StatusOr<Service> service = SelectUploadService(v->ctx, v->args);
   if (!service.ok()) return Fail(sink, service.status().message());
-  if (absl::Status s = AttachSession(*state.config, v->ctx, *service); !s.ok()) return Fail(sink, s.message());
+  if (absl::Status s = AttachSession(*state.network.config, v->ctx, *service); !s.ok()) return Fail(sink, s.message());
   absl::StatusOr<PackageTarget> pkg = SelectPackage(v->ctx, v->args);
   if (!pkg.ok()) return Fail(sink, pkg.status().message());
   absl::StatusOr<std::optional<RemoteScope>> scope = SelectScope(v->ctx, v->args, pkg->info, true, false);
@@ -107,7 +107,7 @@ void RunPutStaged(const core::DaemonState& state, const v1::CommandRequest& requ
   if (!rev || rev->empty()) return Fail(sink, "the `--rev` option must be set");
   absl::StatusOr<Service> service = SelectUploadService(v->ctx, v->args);
   if (!service.ok()) return Fail(sink, service.status().message());
-  if (absl::Status s = AttachSession(*state.config, v->ctx, *service); !s.ok()) return Fail(sink, s.message());
+  if (absl::Status s = AttachSession(*state.network.config, v->ctx, *service); !s.ok()) return Fail(sink, s.message());
   absl::StatusOr<std::optional<RemoteScope>> scope = SelectScope(v->ctx, v->args, std::nullopt, false, false);
   if (!scope.ok()) return Fail(sink, scope.status().message());
   std::filesystem::path dir = v->ctx.Resolve(v->args.positional[0]);

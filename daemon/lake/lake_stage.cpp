@@ -74,7 +74,7 @@ void RunUnstage(const core::DaemonState& state, const v1::CommandRequest& reques
       return Fail(sink, absl::StrCat("artifact not found in staging directory: ", (dir / a.FileName()).string()));
     }
   }
-  auto store = lakestore::LakeBlobStore::Open(ArtifactsDir(v->ctx.cache_dir), state.index);
+  auto store = lakestore::LakeBlobStore::Open(ArtifactsDir(v->ctx.cache_dir), state.local.index);
   if (!store.ok()) return Fail(sink, store.status().message());
   const bool force = v->args.Has("force-overwrite");
   size_t adopted = 0, skipped = 0;

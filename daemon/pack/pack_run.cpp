@@ -24,8 +24,8 @@ std::optional<PackReport> RunPackStep(const core::DaemonState& state,
   if (!sha.ok()) return fail(sha.status());
 
   std::unique_ptr<store::BlobStore> blob_store;
-  if (state.index != nullptr) {
-    auto opened = store::BlobStore::Open(project.cache_dir, state.index);
+  if (state.local.index != nullptr) {
+    auto opened = store::BlobStore::Open(project.cache_dir, state.local.index);
     if (!opened.ok()) return fail(opened.status());
     blob_store = std::move(*opened);
   }

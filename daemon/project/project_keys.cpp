@@ -16,7 +16,7 @@ absl::StatusOr<std::shared_ptr<const keys::KeyResult>> KeyGraph(
     const core::DaemonState& state, const workspace::Workspace& ws,
     const std::vector<std::string>& roots, const keys::RootHashOptions& options) {
   keys::FileSourceReader disk;
-  index::MemoSourceReader memo(state.index, &disk);
+  index::MemoSourceReader memo(state.local.index, &disk);
   auto result = keys::ComputeKeys(ws, roots, memo, options);
   if (auto flushed = memo.Flush(); !flushed.ok()) {
     spdlog::warn("could not record file hashes in the index: {}", flushed.ToString());
@@ -37,12 +37,12 @@ absl::StatusOr<std::shared_ptr<const keys::KeyResult>> CachedKeyGraph(
   std::sort(cache_key.extra_roots.begin(), cache_key.extra_roots.end());
   cache_key.options = absl::StrCat(options.generation ? absl::StrCat(*options.generation) : "-", "/",
                                    options.githash.value_or("-"));
-  if (state.key_cache != nullptr) {
-    if (auto hit = state.key_cache->Lookup(cache_key)) return hit;
+  if (state.local.key_cache != nullptr) {
+    if (auto hit = state.local.key_cache->Lookup(cache_key)) return hit;
   }
   auto graph = KeyGraph(state, ws, roots, options);
   if (!graph.ok()) return graph.status();
-  if (state.key_cache != nullptr) state.key_cache->Store(cache_key, ws, *graph);
+  if (state.local.key_cache != nullptr) state.local.key_cache->Store(cache_key, ws, *graph);
   return graph;
 }
 

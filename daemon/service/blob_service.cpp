@@ -49,21 +49,21 @@ struct Caller {
 
 std::optional<Caller> Identify(const core::DaemonState& state, grpc::ServerContext* context,
                                grpc::Status* error) {
-  if (state.shared == nullptr || !state.shared->system()) {
+  if (state.network.shared == nullptr || !state.network.shared->system()) {
     *error = grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                           "this leancached is not a shared system daemon (start it with --system)");
     return std::nullopt;
   }
-  auto creds = state.peers == nullptr ? std::nullopt : state.peers->Lookup(context->peer());
+  auto creds = state.sessions.peers == nullptr ? std::nullopt : state.sessions.peers->Lookup(context->peer());
   if (!creds || creds->uid == static_cast<uid_t>(-1)) {
     *error = grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                           "cannot identify the caller (no SO_PEERCRED credentials)");
     return std::nullopt;
   }
   Caller caller;
-  caller.shared = state.shared;
+  caller.shared = state.network.shared;
   caller.who = multiuser::ResolvePrincipal(creds->uid, creds->gid);
-  caller.access = state.shared->Policy().Decide(caller.who);
+  caller.access = state.network.shared->Policy().Decide(caller.who);
   return caller;
 }
 

@@ -38,7 +38,7 @@ class WatchSession {
 
   grpc::Status Run() {
     std::unique_ptr<core::ProgressHub::Subscription> sub;
-    if (state_.progress_hub != nullptr) sub = state_.progress_hub->Subscribe(project_.request.project_root.string());
+    if (state_.observers.progress_hub != nullptr) sub = state_.observers.progress_hub->Subscribe(project_.request.project_root.string());
     auto watcher = editor::ProjectWatcher::Start({project_.request.project_root}, {project_.cache_dir});
     if (!watcher.ok()) return ToGrpc(watcher.status());
     auto first = editor::TakeSnapshot(state_, project_, store_, extra_roots_);
@@ -131,7 +131,7 @@ grpc::Status RunWatch(const core::DaemonState& state, grpc::ServerContext* conte
                       const v1::WatchRequest& request, grpc::ServerWriter<v1::WatchEvent>* writer) {
   auto project = project::Open(request.invocation());
   if (!project.ok()) return ToGrpc(absl::InvalidArgumentError(project.status().message()));
-  auto store = store::BlobStore::Open(project->cache_dir, state.index);
+  auto store = store::BlobStore::Open(project->cache_dir, state.local.index);
   if (!store.ok()) {
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                         absl::StrCat("cannot open CACHEDIR: ", store.status().message()));
