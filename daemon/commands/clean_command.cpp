@@ -20,7 +20,7 @@ void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
               core::EventSink& sink) {
   if (!AcceptCommand(request, {"clean", "clean!"}, sink) || !AcceptNoArguments(request, sink)) return;
   const std::string& word = request.command();
-  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);  // the original hashes even for clean!
+  auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);  // the original hashes even for clean!
   if (!project.ok()) return sink.Fail(project.status());
   auto store = store::BlobStore::Open(project->cache_dir, state.local.index);
   if (!store.ok()) {
@@ -39,7 +39,7 @@ void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
     auto blobs = state.local.index->ListBlobs((*store)->dir().string());
     if (blobs.ok()) {
       // The cross-project rule is shared with gc's eviction ranking (daemon/evict).
-      auto used = evict::KeysStillUsed(state, *blobs, project->request.project_root.string(), project->request.env);
+      auto used = evict::KeysStillUsed(state.local, *blobs, project->request.project_root.string(), project->request.env);
       for (uint64_t k : used.keys) kept_for_others += keep.insert(k).second;
       notes = std::move(used.notes);
     }

@@ -66,7 +66,7 @@ void RunGc(const core::DaemonState& state, const v1::CommandRequest& request,
   uint64_t total = 0;
   for (const auto& [key, record] : present) total += record.size;
   if (*cap > 0 && total > *cap) {
-    auto used = evict::KeysStillUsed(state, present, "", env->env);
+    auto used = evict::KeysStillUsed(state.local, present, "", env->env);
     projects = used.projects.size();
     notes = std::move(used.notes);
     auto evicted = state.local.quota->EvictTo(**store, *cap, [&used](uint64_t key, const index::BlobRecord&) {

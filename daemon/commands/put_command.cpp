@@ -136,13 +136,13 @@ void RunPut(const core::DaemonState& state, const v1::CommandRequest& request,
   auto backend = Backend(state, request, sink);
   if (!backend) return;
   if (word != "put-staged") {
-    auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+    auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
     if (!project.ok()) return sink.Fail(project.status());
     pack::PackRunFlags flags;
     flags.force = force;
     flags.unpacked_only = word == "put-unpacked";
     flags.verbose = true;
-    auto report = pack::RunPackStep(state, *project, flags, sink);
+    auto report = pack::RunPackStep(state.local, *project, flags, sink);
     if (!report) return;
     for (const auto& a : report->archives) files.push_back(project->cache_dir / a.archive);
     temp_dir = project->cache_dir;
@@ -180,7 +180,7 @@ void RunCommit(const core::DaemonState& state, const v1::CommandRequest& request
                core::EventSink& sink) {
   if (!AcceptCommand(request, {"commit", "commit!"}, sink) || !AcceptNoArguments(request, sink)) return;
   const std::string& word = request.command();
-  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+  auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
   if (!project.ok()) return sink.Fail(project.status());
   auto clean = pack::WorkingTreeClean(project->request.project_root);
   if (!clean.ok()) {

@@ -80,7 +80,7 @@ void RunVerify(const core::DaemonState& state, const v1::CommandRequest& request
     sink.Out(absl::StrCat("Unpacked artifacts not checked: ", scope.project_root, " is ",
                           scope.skipped_reason));
   } else {
-    auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+    auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
     if (!project.ok()) return sink.Fail(project.status());
     std::vector<verify::ModuleTarget> targets;
     const auto& mathlib_dir = project->workspace->mathlib_dir();

@@ -28,7 +28,7 @@ grpc::Status RunPrefetch(const core::DaemonState& state, grpc::ServerContext* co
     return grpc::Status::OK;
   }
   std::vector<std::string> modules(request.modules().begin(), request.modules().end());
-  auto project = project::ComputeProjectKeys(state, request.invocation(), modules, sink);
+  auto project = project::ComputeProjectKeys(state.local, request.invocation(), modules, sink);
   if (!project.ok()) {
     sink.Fail(project.status());
     return grpc::Status::OK;

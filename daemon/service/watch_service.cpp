@@ -41,7 +41,7 @@ class WatchSession {
     if (state_.observers.progress_hub != nullptr) sub = state_.observers.progress_hub->Subscribe(project_.request.project_root.string());
     auto watcher = editor::ProjectWatcher::Start({project_.request.project_root}, {project_.cache_dir});
     if (!watcher.ok()) return ToGrpc(watcher.status());
-    auto first = editor::TakeSnapshot(state_, project_, store_, extra_roots_);
+    auto first = editor::TakeSnapshot(state_.local, project_, store_, extra_roots_);
     if (first.ok()) snapshot_ = std::move(*first);
     else spdlog::info("watch {}: keys not computable yet: {}", project_.request.project_root.string(), first.status().ToString());
 
@@ -77,7 +77,7 @@ class WatchSession {
       changed_modules.push_back(*module);
       if (!snapshot_.modules.count(*module)) extra_roots_.insert(*module);
     }
-    auto now = editor::TakeSnapshot(state_, project_, store_, extra_roots_);
+    auto now = editor::TakeSnapshot(state_.local, project_, store_, extra_roots_);
     if (!now.ok()) {
       // The graph cannot be hashed (typically a header being typed): report the edited files,
       // keep the last good states of everything else.
