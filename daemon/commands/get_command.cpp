@@ -28,7 +28,7 @@ void RunGet(const core::DaemonState& state, const v1::CommandRequest& request,
   if (!project.ok()) return sink.Fail(project.status());
   spdlog::debug("get: keys of {} modules in {:.1f} ms", project->scope.size(),
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  get::RunGetJob(state, *project, flags, sink);
+  get::RunGetJob(state.local, state.network, state.observers, *project, flags, sink);
   // [memory] a get's buffers (archives, decoded outputs, per-thread arenas) go back to the
   // system instead of staying in the daemon's idle RSS.
   ::malloc_trim(0);
@@ -46,7 +46,7 @@ void RunUnpack(const core::DaemonState& state, const v1::CommandRequest& request
   }
   auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
   if (!project.ok()) return sink.Fail(project.status());
-  get::RunGetJob(state, *project, flags, sink);
+  get::RunGetJob(state.local, state.network, state.observers, *project, flags, sink);
   ::malloc_trim(0);  // [memory] as after a get
 }
 
