@@ -54,7 +54,8 @@ void RunGc(const core::DaemonState& state, const v1::CommandRequest& request,
     }
   }
   if (!dangling.empty()) {
-    if (auto removed = state.local.index->RemoveBlobs(dir, dangling); !removed.ok()) return fail(std::string(removed.status().message()));
+    auto removed = state.local.index->RemoveBlobs(dir, dangling);
+    if (!removed.ok()) return fail(std::string(removed.status().message()));
   }
   auto parts = (*store)->RemoveStaleParts(store::BlobStore::kStalePartAge);
   if (!parts.ok()) return fail(std::string(parts.status().message()));

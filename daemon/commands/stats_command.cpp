@@ -28,7 +28,8 @@ void RunStats(const core::DaemonState& state, const v1::CommandRequest& request,
   }
   const bool zero = request.invocation().options().count("zero") > 0;
   // Runs that have answered their clients may still be writing their records.
-  if (state.observers.pending_runs != nullptr && !state.observers.pending_runs->WaitIdle(std::chrono::seconds(5))) {
+  stats::PendingRuns* pending = state.observers.pending_runs;
+  if (pending != nullptr && !pending->WaitIdle(std::chrono::seconds(5))) {
     spdlog::warn("stats: a finished run is still writing its record; showing what is written");
   }
   auto snapshot = stats::ReadStats(*state.local.index);

@@ -1,7 +1,7 @@
 #pragma once
 // The composition root of the daemon's long-lived state: server::RunDaemon fills one and the
-// service layer (daemon/service, daemon/commands) holds it. It is made of the daemon's roles
-// (one header each in daemon/core/):
+// service layer (daemon/service, daemon/commands) holds it. Everything below the service layer
+// takes only the role it uses (one header each in daemon/core/):
 //   identity   DaemonIdentity  socket, state dir, default CACHEDIR, Lake service port
 //   local      LocalCache      index, quota, key cache, dep hashes, plan memo, watches, unpack pool
 //   network    Network         config, transport, single-flight fetches, multi-user cache

@@ -17,7 +17,8 @@ grpc::Status SystemService::Status(grpc::ServerContext* context, const v1::Statu
 
 grpc::Status SystemService::Shutdown(grpc::ServerContext* context, const v1::ShutdownRequest* request,
                                      v1::ShutdownReply* reply) {
-  auto creds = state_->sessions.peers == nullptr ? std::nullopt : state_->sessions.peers->Lookup(context->peer());
+  core::PeerRegistry* peers = state_->sessions.peers;
+  auto creds = peers == nullptr ? std::nullopt : peers->Lookup(context->peer());
   if (!creds || (creds->uid != 0 && creds->uid != ::getuid())) {
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                         "only root may stop the system leancached (use `systemctl stop leancached`)");
