@@ -20,9 +20,10 @@ void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
               core::EventSink& sink) {
   if (!AcceptCommand(request, {"clean", "clean!"}, sink) || !AcceptNoArguments(request, sink)) return;
   const std::string& word = request.command();
-  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);  // the original hashes even for clean!
+  // The original hashes even for clean!
+  auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
   if (!project.ok()) return sink.Fail(project.status());
-  auto store = store::BlobStore::Open(project->cache_dir, state.index);
+  auto store = store::BlobStore::Open(project->cache_dir, state.local.index);
   if (!store.ok()) {
     sink.Err(absl::StrCat("uncaught exception: ", store.status().message()));
     return sink.Done(1);
@@ -36,15 +37,17 @@ void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
   std::vector<std::string> notes;
   if (word == "clean") {
     for (const auto& [module, entry] : project->keys->modules) keep.insert(entry.key);
-    auto blobs = state.index->ListBlobs((*store)->dir().string());
+    auto blobs = state.local.index->ListBlobs((*store)->dir().string());
     if (blobs.ok()) {
       // The cross-project rule is shared with gc's eviction ranking (daemon/evict).
-      auto used = evict::KeysStillUsed(state, *blobs, project->request.project_root.string(), project->request.env);
+      auto used = evict::KeysStillUsed(state.local, *blobs, project->request.project_root.string(),
+                                       project->request.env);
       for (uint64_t k : used.keys) kept_for_others += keep.insert(k).second;
       notes = std::move(used.notes);
     }
   }
 
+  evict::CacheQuota* quota = state.local.quota;  // its pins: archives running requests use
   size_t deleted = 0;
   uint64_t freed = 0;
   std::error_code ec;
@@ -54,7 +57,7 @@ void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
     auto key = keys::KeyFromFileName(it->path().filename().string());
     bool top_level = it->path().parent_path() == (*store)->dir();
     if (key && keep.count(*key)) continue;
-    if (key && top_level && state.quota != nullptr && state.quota->IsPinned(**store, *key)) continue;  // a request uses it
+    if (key && top_level && quota != nullptr && quota->IsPinned(**store, *key)) continue;  // a request uses it
     uint64_t size = it->file_size(ec);
     if (key && top_level) {
       if (auto st = (*store)->Remove(*key); !st.ok()) {
@@ -69,7 +72,7 @@ void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
   }
   for (const auto& n : notes) sink.Err(n);
   // [output store] entries of the archives just deleted go too.
-  auto pruned = evict::PruneOutputStore(*state.index, *state.config, project->request.env,
+  auto pruned = evict::PruneOutputStore(*state.local.index, *state.network.config, project->request.env,
                                         (*store)->dir().string(), UINT64_MAX);
   if (!pruned.ok()) sink.Err(absl::StrCat("output store: ", pruned.status().message()));
   nlohmann::json summary = {{"deleted", deleted},

@@ -32,16 +32,16 @@ void RunGc(const core::DaemonState& state, const v1::CommandRequest& request,
   if (!env.ok()) return fail(std::string(env.status().message()));
   absl::StatusOr<uint64_t> cap = options.count("max-size")
                                      ? sources::ParseByteSize(options.at("max-size"), "--max-size")
-                                     : sources::EffectiveCacheCap(*state.config, env->env);
+                                     : sources::EffectiveCacheCap(*state.network.config, env->env);
   if (!cap.ok()) return fail(std::string(cap.status().message()));
-  if (state.quota == nullptr) return fail("the daemon has no cache accountant");
-  auto store = store::BlobStore::Open(workspace::ResolveCacheDir(env->env), state.index);
+  if (state.local.quota == nullptr) return fail("the daemon has no cache accountant");
+  auto store = store::BlobStore::Open(workspace::ResolveCacheDir(env->env), state.local.index);
   if (!store.ok()) return fail(std::string(store.status().message()));
   const std::string dir = (*store)->dir().string();
   if (auto scan = (*store)->EnsureScanned(); !scan.ok()) return fail(std::string(scan.status().message()));
 
   // 1. Records of vanished files, stale partial downloads.
-  auto blobs = state.index->ListBlobs(dir);
+  auto blobs = state.local.index->ListBlobs(dir);
   if (!blobs.ok()) return fail(std::string(blobs.status().message()));
   std::vector<uint64_t> dangling;
   std::vector<std::pair<uint64_t, index::BlobRecord>> present;
@@ -54,7 +54,8 @@ void RunGc(const core::DaemonState& state, const v1::CommandRequest& request,
     }
   }
   if (!dangling.empty()) {
-    if (auto removed = state.index->RemoveBlobs(dir, dangling); !removed.ok()) return fail(std::string(removed.status().message()));
+    auto removed = state.local.index->RemoveBlobs(dir, dangling);
+    if (!removed.ok()) return fail(std::string(removed.status().message()));
   }
   auto parts = (*store)->RemoveStaleParts(store::BlobStore::kStalePartAge);
   if (!parts.ok()) return fail(std::string(parts.status().message()));
@@ -66,20 +67,20 @@ void RunGc(const core::DaemonState& state, const v1::CommandRequest& request,
   uint64_t total = 0;
   for (const auto& [key, record] : present) total += record.size;
   if (*cap > 0 && total > *cap) {
-    auto used = evict::KeysStillUsed(state, present, "", env->env);
+    auto used = evict::KeysStillUsed(state.local, present, "", env->env);
     projects = used.projects.size();
     notes = std::move(used.notes);
-    auto evicted = state.quota->EvictTo(**store, *cap, [&used](uint64_t key, const index::BlobRecord&) {
+    auto evicted = state.local.quota->EvictTo(**store, *cap, [&used](uint64_t key, const index::BlobRecord&) {
       return used.keys.count(key) > 0;
     });
     if (!evicted.ok()) return fail(std::string(evicted.status().message()));
     report = *evicted;
   }
-  auto usage = state.quota->UsageOf(**store);
+  auto usage = state.local.quota->UsageOf(**store);
   if (!usage.ok()) return fail(std::string(usage.status().message()));
   // [output store] orphans out; under a cap the store gets what the archives leave free.
   const uint64_t archive_total = usage->archive_bytes + usage->reserved_bytes;
-  auto pruned = evict::PruneOutputStore(*state.index, *state.config, env->env, dir,
+  auto pruned = evict::PruneOutputStore(*state.local.index, *state.network.config, env->env, dir,
                                         *cap == 0 ? UINT64_MAX : *cap > archive_total ? *cap - archive_total : 0);
   if (!pruned.ok()) sink.Err(absl::StrCat("leancache gc: output store: ", pruned.status().message()));
 

@@ -24,11 +24,11 @@ void RunGet(const core::DaemonState& state, const v1::CommandRequest& request,
     return;
   }
   auto t0 = std::chrono::steady_clock::now();
-  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+  auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
   if (!project.ok()) return sink.Fail(project.status());
   spdlog::debug("get: keys of {} modules in {:.1f} ms", project->scope.size(),
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  get::RunGetJob(state, *project, flags, sink);
+  get::RunGetJob(state.local, state.network, state.observers, *project, flags, sink);
   // [memory] a get's buffers (archives, decoded outputs, per-thread arenas) go back to the
   // system instead of staying in the daemon's idle RSS.
   ::malloc_trim(0);
@@ -44,9 +44,9 @@ void RunUnpack(const core::DaemonState& state, const v1::CommandRequest& request
   } else if (!AcceptCommand(request, {"unpack"}, sink)) {
     return;
   }
-  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+  auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
   if (!project.ok()) return sink.Fail(project.status());
-  get::RunGetJob(state, *project, flags, sink);
+  get::RunGetJob(state.local, state.network, state.observers, *project, flags, sink);
   ::malloc_trim(0);  // [memory] as after a get
 }
 

@@ -8,7 +8,7 @@ namespace leancache::commands {
 
 void RunHash(const core::DaemonState& state, const v1::CommandRequest& request,
              core::EventSink& sink) {
-  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+  auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
   if (!project.ok()) return sink.Fail(project.status());
   v1::Event event;
   auto* result = event.mutable_hash();

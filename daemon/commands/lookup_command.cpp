@@ -11,7 +11,7 @@ namespace leancache::commands {
 
 void RunLookup(const core::DaemonState& state, const v1::CommandRequest& request,
                core::EventSink& sink) {
-  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+  auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
   if (!project.ok()) return sink.Fail(project.status());
   std::vector<std::string> roots = project->roots;
   if (roots.empty()) roots.push_back("Mathlib");

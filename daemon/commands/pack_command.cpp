@@ -11,12 +11,12 @@ void RunPack(const core::DaemonState& state, const v1::CommandRequest& request,
   if (!AcceptCommand(request, {"pack", "pack!"}, sink)) return;
   const std::string& word = request.command();
   // Arguments are parsed as modules first (a bad one is reported as such), then refused.
-  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+  auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
   if (!project.ok()) return sink.Fail(project.status());
   if (!AcceptNoArguments(request, sink)) return;
   pack::PackRunFlags flags;
   flags.force = word == "pack!";
-  auto report = pack::RunPackStep(state, *project, flags, sink);
+  auto report = pack::RunPackStep(state.local, *project, flags, sink);
   if (!report) return;
   sink.Done(0, pack::PackSummaryJson(*report, 0));
 }

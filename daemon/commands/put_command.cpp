@@ -40,7 +40,7 @@ void Forward(const sources::Messages& messages, core::EventSink& sink) {
 
 // The backend for this request, with the request's network session (proxies and CAs from the
 // forwarded environment over the config file), or an error already reported (Done(1) sent).
-std::optional<upload::Backend> Backend(const core::DaemonState& state, const v1::CommandRequest& request,
+std::optional<upload::Backend> Backend(const core::Network& network, const v1::CommandRequest& request,
                                        core::EventSink& sink) {
   upload::UploadOptions options;
   if (auto repo = Option(request, "repo")) options.repo = *repo;
@@ -54,7 +54,7 @@ std::optional<upload::Backend> Backend(const core::DaemonState& state, const v1:
     sink.Done(1);
     return std::nullopt;
   }
-  auto session = sources::MakeTransferSession(*state.config, env);
+  auto session = sources::MakeTransferSession(*network.config, env);
   if (!session.ok()) {
     sink.Fail(session.status());
     return std::nullopt;
@@ -66,22 +66,22 @@ std::optional<upload::Backend> Backend(const core::DaemonState& state, const v1:
 
 // [negative cache] Drops the "not found" memory of the archives `files` (paths of
 // "<hash16>.ltar") or `keys`, for every source: after a put they may be on the server.
-void ForgetMisses(const core::DaemonState& state, const std::vector<std::string>& hash16s) {
-  if (state.index == nullptr || hash16s.empty()) return;
-  auto dropped = index::NegativeCache(*state.index).Forget(hash16s);
+void ForgetMisses(const core::LocalCache& local, const std::vector<std::string>& hash16s) {
+  if (local.index == nullptr || hash16s.empty()) return;
+  auto dropped = index::NegativeCache(*local.index).Forget(hash16s);
   if (!dropped.ok()) spdlog::warn("negative cache: {}", dropped.status().ToString());
 }
-void ForgetMisses(const core::DaemonState& state, const std::vector<std::filesystem::path>& files) {
+void ForgetMisses(const core::LocalCache& local, const std::vector<std::filesystem::path>& files) {
   std::vector<std::string> hash16s;
   for (const auto& f : files) {
     if (auto key = keys::KeyFromFileName(f.filename().string())) hash16s.push_back(hash::Hex16(*key));
   }
-  ForgetMisses(state, hash16s);
+  ForgetMisses(local, hash16s);
 }
-void ForgetMisses(const core::DaemonState& state, const std::vector<uint64_t>& keys) {
+void ForgetMisses(const core::LocalCache& local, const std::vector<uint64_t>& keys) {
   std::vector<std::string> hash16s;
   for (uint64_t k : keys) hash16s.push_back(hash::Hex16(k));
-  ForgetMisses(state, hash16s);
+  ForgetMisses(local, hash16s);
 }
 
 int64_t UnixMillis(std::chrono::system_clock::time_point t) {
@@ -89,7 +89,7 @@ int64_t UnixMillis(std::chrono::system_clock::time_point t) {
 }
 
 // [stats] A put's uploads, into the index (lifetime and "last put").
-void RecordPutRun(const core::DaemonState& state, const std::string& word,
+void RecordPutRun(const core::LocalCache& local, const std::string& word,
                   std::chrono::system_clock::time_point started, const upload::UploadProgress& totals) {
   stats::RunCounters counters;
   counters.Add(stats::Counter::kUploaded, totals.uploaded);
@@ -98,7 +98,7 @@ void RecordPutRun(const core::DaemonState& state, const std::string& word,
   counters.Add(stats::Counter::kBytesUploaded, totals.bytes_sent);
   auto now = std::chrono::system_clock::now();
   auto record = counters.ToRecord(word, UnixMillis(started), UnixMillis(now) - UnixMillis(started));
-  if (auto st = stats::RecordRun(*state.index, record); !st.ok()) {
+  if (auto st = stats::RecordRun(*local.index, record); !st.ok()) {
     spdlog::warn("cannot record statistics: {}", st.ToString());
   }
 }
@@ -133,23 +133,25 @@ void RunPut(const core::DaemonState& state, const v1::CommandRequest& request,
     std::sort(files.begin(), files.end());
     temp_dir = staging;
   }
-  auto backend = Backend(state, request, sink);
+  auto backend = Backend(state.network, request, sink);
   if (!backend) return;
   if (word != "put-staged") {
-    auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+    auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
     if (!project.ok()) return sink.Fail(project.status());
     pack::PackRunFlags flags;
     flags.force = force;
     flags.unpacked_only = word == "put-unpacked";
     flags.verbose = true;
-    auto report = pack::RunPackStep(state, *project, flags, sink);
+    auto report = pack::RunPackStep(state.local, *project, flags, sink);
     if (!report) return;
     for (const auto& a : report->archives) files.push_back(project->cache_dir / a.archive);
     temp_dir = project->cache_dir;
   }
-  if (state.shared != nullptr) multiuser::OfferPut(*state.shared, files, sink);  // daemon/multiuser/README.md
+  if (state.network.shared != nullptr) {  // daemon/multiuser/README.md
+    multiuser::OfferPut(*state.network.shared, files, sink);
+  }
   auto summary = upload::UploadArchives(
-      *state.transport, *backend, files, force,
+      *state.network.transport, *backend, files, force,
       [&sink](const upload::UploadProgress& p) {
         v1::Event event;
         auto* progress = event.mutable_progress();
@@ -163,24 +165,26 @@ void RunPut(const core::DaemonState& state, const v1::CommandRequest& request,
       },
       [&sink] { return sink.cancelled(); });
   Forward(summary.messages, sink);
-  ForgetMisses(state, files);  // [negative cache] what we just put may be on the server now
-  if (summary.ok() && word != "put-unpacked") Forward(upload::UploadMarker(*state.transport, *backend, temp_dir), sink);
+  ForgetMisses(state.local, files);  // [negative cache] what we just put may be on the server now
+  if (summary.ok() && word != "put-unpacked") {
+    Forward(upload::UploadMarker(*state.network.transport, *backend, temp_dir), sink);
+  }
   nlohmann::json json = {{"files", files.size()},
                          {"uploaded", summary.totals.uploaded},
                          {"already_present", summary.totals.already_present},
                          {"failed", summary.totals.failed},
                          {"bytes_sent", summary.totals.bytes_sent}};
   const int exit_code = sink.cancelled() ? 130 : summary.ok() ? 0 : 1;
-  auto stats_hold = stats::PendingRuns::Begin(state.pending_runs);  // `stats` waits for the record
+  auto stats_hold = stats::PendingRuns::Begin(state.observers.pending_runs);  // `stats` waits for the record
   sink.Done(exit_code, exit_code == 130 ? "" : json.dump());
-  RecordPutRun(state, word, started, summary.totals);
+  RecordPutRun(state.local, word, started, summary.totals);
 }
 
 void RunCommit(const core::DaemonState& state, const v1::CommandRequest& request,
                core::EventSink& sink) {
   if (!AcceptCommand(request, {"commit", "commit!"}, sink) || !AcceptNoArguments(request, sink)) return;
   const std::string& word = request.command();
-  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+  auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
   if (!project.ok()) return sink.Fail(project.status());
   auto clean = pack::WorkingTreeClean(project->request.project_root);
   if (!clean.ok()) {
@@ -196,13 +200,13 @@ void RunCommit(const core::DaemonState& state, const v1::CommandRequest& request
     sink.Err(absl::StrCat("uncaught exception: ", sha.status().message()));
     return sink.Done(1);
   }
-  auto backend = Backend(state, request, sink);
+  auto backend = Backend(state.network, request, sink);
   if (!backend) return;
   std::vector<uint64_t> hashes;
   for (const auto& [module, entry] : project->keys->modules) hashes.push_back(entry.key);
-  auto verdict = upload::UploadCommitManifest(*state.transport, *backend, *sha, hashes,
+  auto verdict = upload::UploadCommitManifest(*state.network.transport, *backend, *sha, hashes,
                                               project->cache_dir, word == "commit!");
-  ForgetMisses(state, hashes);  // [negative cache] the manifest names archives put for this commit
+  ForgetMisses(state.local, hashes);  // [negative cache] the manifest names archives put for this commit
   if (!verdict.ok()) {
     sink.Err(absl::StrCat("uncaught exception: ", verdict.status().message()));
     return sink.Done(1);

@@ -38,7 +38,7 @@ void RunStage(const core::DaemonState& state, const v1::CommandRequest& request,
               core::EventSink& sink) {
   if (!AcceptCommand(request, {"stage", "stage!"}, sink)) return;
   const std::string& word = request.command();
-  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+  auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
   if (!project.ok()) return sink.Fail(project.status());
   auto dir = StagingDir(*project, word, sink);
   if (!dir) return;
@@ -46,7 +46,7 @@ void RunStage(const core::DaemonState& state, const v1::CommandRequest& request,
   flags.force = word == "stage!";
   flags.unpacked_only = true;
   flags.verbose = true;
-  auto report = pack::RunPackStep(state, *project, flags, sink);
+  auto report = pack::RunPackStep(state.local, *project, flags, sink);
   if (!report) return;
   std::vector<std::string> names;
   for (const auto& a : report->archives) names.push_back(a.archive);
@@ -62,14 +62,14 @@ void RunUnstage(const core::DaemonState& state, const v1::CommandRequest& reques
   if (!AcceptCommand(request, {"unstage", "unstage!"}, sink)) return;
   const std::string& word = request.command();
   // Arguments are parsed as modules first (a bad one is reported as such), then refused.
-  auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+  auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
   if (!project.ok()) return sink.Fail(project.status());
   if (!AcceptNoArguments(request, sink)) return;
   auto dir = StagingDir(*project, word, sink);
   if (!dir) return;
   std::unique_ptr<store::BlobStore> blob_store;
-  if (state.index != nullptr) {
-    auto opened = store::BlobStore::Open(project->cache_dir, state.index);
+  if (state.local.index != nullptr) {
+    auto opened = store::BlobStore::Open(project->cache_dir, state.local.index);
     if (!opened.ok()) {
       sink.Err(absl::StrCat("uncaught exception: ", opened.status().message()));
       return sink.Done(1);

@@ -28,10 +28,11 @@ void RunStats(const core::DaemonState& state, const v1::CommandRequest& request,
   }
   const bool zero = request.invocation().options().count("zero") > 0;
   // Runs that have answered their clients may still be writing their records.
-  if (state.pending_runs != nullptr && !state.pending_runs->WaitIdle(std::chrono::seconds(5))) {
+  stats::PendingRuns* pending = state.observers.pending_runs;
+  if (pending != nullptr && !pending->WaitIdle(std::chrono::seconds(5))) {
     spdlog::warn("stats: a finished run is still writing its record; showing what is written");
   }
-  auto snapshot = stats::ReadStats(*state.index);
+  auto snapshot = stats::ReadStats(*state.local.index);
   if (!snapshot.ok()) {
     sink.Err(absl::StrCat("leancache stats: cannot read the statistics: ", snapshot.status().message()));
     return sink.Done(1);
@@ -42,13 +43,13 @@ void RunStats(const core::DaemonState& state, const v1::CommandRequest& request,
   // The request's CACHEDIR as the bounded cache accounts it.
   doc["cache"] = nullptr;
   auto env = project::ParseRequestEnv(request.invocation());
-  if (env.ok() && state.quota != nullptr) {
-    auto cap = sources::EffectiveCacheCap(*state.config, env->env);
-    auto store = store::BlobStore::Open(workspace::ResolveCacheDir(env->env), state.index);
+  if (env.ok() && state.local.quota != nullptr) {
+    auto cap = sources::EffectiveCacheCap(*state.network.config, env->env);
+    auto store = store::BlobStore::Open(workspace::ResolveCacheDir(env->env), state.local.index);
     if (!cap.ok()) {
       sink.Err(std::string(cap.status().message()));
     } else if (store.ok()) {
-      auto usage = state.quota->UsageOf(**store);
+      auto usage = state.local.quota->UsageOf(**store);
       if (usage.ok()) {
         doc["cache"] = {{"dir", (*store)->dir().string()},
                         {"archives", usage->archives},
@@ -64,7 +65,7 @@ void RunStats(const core::DaemonState& state, const v1::CommandRequest& request,
 
   doc["zeroed"] = false;
   if (zero) {
-    auto removed = stats::ZeroStats(*state.index);
+    auto removed = stats::ZeroStats(*state.local.index);
     if (!removed.ok()) {
       sink.Err(absl::StrCat("leancache stats: cannot zero the statistics: ", removed.status().message()));
       return sink.Done(1);

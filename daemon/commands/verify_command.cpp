@@ -45,7 +45,7 @@ void RunVerify(const core::DaemonState& state, const v1::CommandRequest& request
   const bool cache_only = req->options.count("cache-only") > 0;
   const std::filesystem::path cache_dir = workspace::ResolveCacheDir(req->env);
 
-  auto store = store::BlobStore::Open(cache_dir, state.index);
+  auto store = store::BlobStore::Open(cache_dir, state.local.index);
   if (!store.ok()) {
     sink.Err(absl::StrCat("leancache verify: ", store.status().message()));
     return sink.Done(1);
@@ -80,7 +80,7 @@ void RunVerify(const core::DaemonState& state, const v1::CommandRequest& request
     sink.Out(absl::StrCat("Unpacked artifacts not checked: ", scope.project_root, " is ",
                           scope.skipped_reason));
   } else {
-    auto project = project::ComputeProjectKeys(state, request.invocation(), sink);
+    auto project = project::ComputeProjectKeys(state.local, request.invocation(), sink);
     if (!project.ok()) return sink.Fail(project.status());
     std::vector<verify::ModuleTarget> targets;
     const auto& mathlib_dir = project->workspace->mathlib_dir();
@@ -91,7 +91,7 @@ void RunVerify(const core::DaemonState& state, const v1::CommandRequest& request
         ++scope.no_archive;
         continue;
       }
-      if (!get::AlreadyUnpacked(archive, entry->second, *state.dep_hashes)) {
+      if (!get::AlreadyUnpacked(archive, entry->second, *state.local.dep_hashes)) {
         ++scope.not_unpacked;
         continue;
       }

@@ -9,8 +9,8 @@
 
 #include "absl/status/statusor.h"
 #include "common/keys/key_graph.h"
+#include "daemon/core/local_cache.h"
 #include "daemon/project/open_project.h"
-#include "daemon/core/daemon_state.h"
 
 namespace leancache::editor {
 
@@ -19,7 +19,7 @@ namespace leancache::editor {
 // (header parse error: InvalidArgument "{mod}:{line}:{col}: ...", unknown import prefix:
 // NotFound, dependency loop: FailedPrecondition).
 absl::StatusOr<std::shared_ptr<const keys::KeyResult>> EditorKeys(
-    const core::DaemonState& state, const project::OpenProject& project,
+    const core::LocalCache& local, const project::OpenProject& project,
     std::vector<std::string> extra_roots);
 
 }  // namespace leancache::editor

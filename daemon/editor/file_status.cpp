@@ -19,7 +19,8 @@
 namespace leancache::editor {
 
 
-absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& state,
+absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::LocalCache& local,
+                                                      const core::Network& network,
                                                       const v1::FileStatusRequest& request) {
   if (request.paths().empty()) return absl::InvalidArgumentError("FileStatus needs at least one path");
   auto project = project::Open(request.invocation());
@@ -43,7 +44,7 @@ absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& s
     wanted.push_back(*module);
   }
 
-  auto store = store::BlobStore::Open(project->cache_dir, state.index);
+  auto store = store::BlobStore::Open(project->cache_dir, local.index);
   store::BlobStore* blobs = store.ok() ? store->get() : nullptr;
   if (!store.ok()) spdlog::warn("FileStatus: cannot open CACHEDIR: {}", store.status().ToString());
   if (blobs != nullptr) {
@@ -52,12 +53,12 @@ absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& s
     }
   }
   keys::FileSourceReader disk;
-  index::MemoSourceReader memo(state.index, &disk);
+  index::MemoSourceReader memo(local.index, &disk);
 
   // One graph for every file when the project hashes; otherwise one per file.
   std::shared_ptr<const keys::KeyResult> shared_graph;
   if (!wanted.empty()) {
-    auto graph = EditorKeys(state, *project, {});
+    auto graph = EditorKeys(local, *project, {});
     if (graph.ok()) {
       std::vector<std::string> extra;
       for (const auto& m : wanted) {
@@ -66,12 +67,12 @@ absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& s
           extra.push_back(m);
         }
       }
-      if (!extra.empty()) graph = EditorKeys(state, *project, extra);
+      if (!extra.empty()) graph = EditorKeys(local, *project, extra);
     }
     if (graph.ok()) shared_graph = *graph;
   }
   std::optional<StateContext> shared_ctx;
-  if (shared_graph) shared_ctx = MakeStateContext(ws, *shared_graph, blobs, state.dep_hashes, &memo);
+  if (shared_graph) shared_ctx = MakeStateContext(ws, *shared_graph, blobs, local.dep_hashes, &memo);
   if (shared_graph) reply.set_root_hash(shared_graph->root_hash);
 
   for (int i = 0; i < reply.files_size(); ++i) {
@@ -81,12 +82,12 @@ absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& s
       FillFileState(*shared_ctx, *modules[i], file);
       continue;
     }
-    auto own = EditorKeys(state, *project, {*modules[i]});
+    auto own = EditorKeys(local, *project, {*modules[i]});
     if (!own.ok()) {
       FillKeyError(*modules[i], own.status(), file);
       continue;
     }
-    auto ctx = MakeStateContext(ws, **own, blobs, state.dep_hashes, &memo);
+    auto ctx = MakeStateContext(ws, **own, blobs, local.dep_hashes, &memo);
     FillFileState(ctx, *modules[i], file);
     if (reply.root_hash() == 0) reply.set_root_hash((*own)->root_hash);
   }
@@ -103,7 +104,7 @@ absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& s
       if (!f.hash16().empty()) hashes.insert(f.hash16());
     }
     probe.hash16s.assign(hashes.begin(), hashes.end());
-    auto remote = ProbeRemote(state, probe);
+    auto remote = ProbeRemote(network, probe);
     if (!remote.ok()) {
       spdlog::warn("FileStatus: remote check skipped: {}", remote.status().ToString());
     } else {

@@ -8,16 +8,18 @@
 // PROBLEM_PARSE_ERROR or PROBLEM_MISSING_IMPORT with the hasher's message.
 
 #include "absl/status/statusor.h"
-#include "daemon/core/daemon_state.h"
+#include "daemon/core/local_cache.h"
+#include "daemon/core/network.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::editor {
 
-// Answers one FileStatus request. Errors (the request as a whole is unusable): the project
-// root is not an absolute existing directory (InvalidArgument/NotFound), the workspace cannot be
-// opened (its own error, naming lake-manifest.json or the missing Mathlib), or no paths were
-// given (InvalidArgument).
-absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::DaemonState& state,
+// Answers one FileStatus request from the local cache (`network` only for check_remote).
+// Errors (the request as a whole is unusable): the project root is not an absolute existing
+// directory (InvalidArgument/NotFound), the workspace cannot be opened (its own error, naming
+// lake-manifest.json or the missing Mathlib), or no paths were given (InvalidArgument).
+absl::StatusOr<v1::FileStatusReply> ComputeFileStatus(const core::LocalCache& local,
+                                                      const core::Network& network,
                                                       const v1::FileStatusRequest& request);
 
 }  // namespace leancache::editor

@@ -6,14 +6,14 @@
 
 namespace leancache::editor {
 
-absl::StatusOr<ProjectSnapshot> TakeSnapshot(const core::DaemonState& state, const project::OpenProject& project,
+absl::StatusOr<ProjectSnapshot> TakeSnapshot(const core::LocalCache& local, const project::OpenProject& project,
                                              store::BlobStore* store, const std::set<std::string>& extra_roots) {
-  auto graph = EditorKeys(state, project, std::vector<std::string>(extra_roots.begin(), extra_roots.end()));
+  auto graph = EditorKeys(local, project, std::vector<std::string>(extra_roots.begin(), extra_roots.end()));
   if (!graph.ok()) return graph.status();
   const auto& ws = *project.workspace;
   keys::FileSourceReader disk;
-  index::MemoSourceReader memo(state.index, &disk);
-  auto ctx = MakeStateContext(ws, **graph, store, state.dep_hashes, &memo);
+  index::MemoSourceReader memo(local.index, &disk);
+  auto ctx = MakeStateContext(ws, **graph, store, local.dep_hashes, &memo);
   ProjectSnapshot snap;
   snap.root_hash = (*graph)->root_hash;
   auto add = [&](const std::string& module) {

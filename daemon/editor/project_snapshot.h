@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "daemon/core/local_cache.h"
 #include "daemon/editor/editor_project.h"
-#include "daemon/core/daemon_state.h"
 #include "daemon/store/blob_store.h"
 #include "leancache/v1/cache.pb.h"
 
@@ -23,7 +23,7 @@ struct ProjectSnapshot {
 
 // Hashes the project with `extra_roots` and fills a FileState for every hashed and unhashed
 // module and every extra root. Errors are EditorKeys' (the graph cannot be computed).
-absl::StatusOr<ProjectSnapshot> TakeSnapshot(const core::DaemonState& state, const project::OpenProject& project,
+absl::StatusOr<ProjectSnapshot> TakeSnapshot(const core::LocalCache& local, const project::OpenProject& project,
                                              store::BlobStore* store, const std::set<std::string>& extra_roots);
 
 // The states in `now` that differ from `before` (key, archive_local, unpacked, problem, reason),

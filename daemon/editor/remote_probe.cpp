@@ -17,7 +17,7 @@ size_t DiscardBody(char*, size_t size, size_t n, void*) { return size * n; }
 
 }  // namespace
 
-absl::StatusOr<std::map<std::string, v1::RemoteState>> ProbeRemote(const core::DaemonState& state,
+absl::StatusOr<std::map<std::string, v1::RemoteState>> ProbeRemote(const core::Network& network,
                                                                    const RemoteProbeRequest& request) {
   std::map<std::string, v1::RemoteState> out;
   for (const auto& h : request.hash16s) out[h] = v1::REMOTE_UNKNOWN;
@@ -29,7 +29,7 @@ absl::StatusOr<std::map<std::string, v1::RemoteState>> ProbeRemote(const core::D
   req.options = request.options;
   req.env = request.env;
   sources::Config no_config;
-  auto chain = sources::ResolveGetSources(req, state.config != nullptr ? *state.config : no_config);
+  auto chain = sources::ResolveGetSources(req, network.config != nullptr ? *network.config : no_config);
   if (!chain.ok()) return chain.status();
   if (chain->chain.rounds.empty()) return out;
   const sources::Round& round = chain->chain.rounds.front();

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "daemon/core/daemon_state.h"
+#include "daemon/core/network.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::editor {
@@ -30,9 +30,10 @@ struct RemoteProbeRequest {
   std::chrono::milliseconds budget{8000};      // for all of them; the rest stay UNKNOWN
 };
 
-// hash16 → state for every requested archive. Errors: the source chain cannot be built (bad
-// --cache-from, conflicting settings), with the chain's message.
-absl::StatusOr<std::map<std::string, v1::RemoteState>> ProbeRemote(const core::DaemonState& state,
+// hash16 → state for every requested archive; the chain is built with `network.config` (null:
+// the defaults). Errors: the source chain cannot be built (bad --cache-from, conflicting
+// settings), with the chain's message.
+absl::StatusOr<std::map<std::string, v1::RemoteState>> ProbeRemote(const core::Network& network,
                                                                    const RemoteProbeRequest& request);
 
 }  // namespace leancache::editor

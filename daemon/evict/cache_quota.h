@@ -13,8 +13,9 @@
 // behind the quota's back (another process, `clean`) are picked up. With cap 0 nothing is
 // accounted or evicted; reservations and pins still work (pins are cheap).
 //
-// Thread-safe. One instance per daemon (DaemonState::quota); it must outlive every Reservation
-// and Pin it hands out. Eviction happens under the quota's lock (unlinks + one index write).
+// Thread-safe. One instance per daemon (core::LocalCache::quota); it must outlive every
+// Reservation and Pin it hands out. Eviction happens under the quota's lock (unlinks + one index
+// write).
 
 #include <atomic>
 #include <chrono>

@@ -12,7 +12,7 @@ namespace leancache::evict {
 namespace {
 
 // Every key of a project's current graph; error if it cannot be computed.
-absl::StatusOr<std::set<uint64_t>> KeysOfProject(const core::DaemonState& state, const std::string& root,
+absl::StatusOr<std::set<uint64_t>> KeysOfProject(const core::LocalCache& local, const std::string& root,
                                                  const std::map<std::string, std::string>& env) {
   project::RequestEnv request;
   request.project_root = root;
@@ -21,7 +21,7 @@ absl::StatusOr<std::set<uint64_t>> KeysOfProject(const core::DaemonState& state,
   request.env.erase("LEAN_SRC_PATH");  // the caller's search path belongs to the caller's project
   auto opened = project::OpenWorkspace(std::move(request));
   if (!opened.ok()) return opened.status();
-  auto result = project::KeyGraph(state, *opened->workspace, {}, keys::RootHashOptions());
+  auto result = project::KeyGraph(local, *opened->workspace, {}, keys::RootHashOptions());
   if (!result.ok()) return result.status();
   std::set<uint64_t> out;
   for (const auto& [module, entry] : (*result)->modules) out.insert(entry.key);
@@ -30,7 +30,7 @@ absl::StatusOr<std::set<uint64_t>> KeysOfProject(const core::DaemonState& state,
 
 }  // namespace
 
-StillUsed KeysStillUsed(const core::DaemonState& state,
+StillUsed KeysStillUsed(const core::LocalCache& local,
                         const std::vector<std::pair<uint64_t, index::BlobRecord>>& blobs,
                         const std::string& skip_root, const std::map<std::string, std::string>& env) {
   StillUsed out;
@@ -44,7 +44,7 @@ StillUsed KeysStillUsed(const core::DaemonState& state,
     std::error_code ec;
     if (!std::filesystem::is_directory(user, ec)) continue;  // gone: uses nothing
     out.projects.insert(user);
-    auto theirs = KeysOfProject(state, user, env);
+    auto theirs = KeysOfProject(local, user, env);
     if (theirs.ok()) {
       out.keys.insert(theirs->begin(), theirs->end());
       continue;

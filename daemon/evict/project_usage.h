@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "daemon/core/local_cache.h"
 #include "daemon/index/records.h"
-#include "daemon/core/daemon_state.h"
 
 namespace leancache::evict {
 
@@ -24,10 +24,11 @@ struct StillUsed {
   std::vector<std::string> notes;   // "note: keeping the archives last used by ..." lines
 };
 
-// `blobs`: the CACHEDIR's index records. `skip_root`: a project the caller accounts for itself
-// (clean's own project; empty for none). `env`: the requester's forwarded environment (its
-// LEAN_SRC_PATH is dropped: it belongs to the requester's project).
-StillUsed KeysStillUsed(const core::DaemonState& state,
+// `local`: whose index memo the keys are computed through. `blobs`: the CACHEDIR's index records.
+// `skip_root`: a project the caller accounts for itself (clean's own project; empty for none).
+// `env`: the requester's forwarded environment (its LEAN_SRC_PATH is dropped: it belongs to the
+// requester's project).
+StillUsed KeysStillUsed(const core::LocalCache& local,
                         const std::vector<std::pair<uint64_t, index::BlobRecord>>& blobs,
                         const std::string& skip_root, const std::map<std::string, std::string>& env);
 

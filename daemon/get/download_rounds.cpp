@@ -58,7 +58,7 @@ class Downloader {
       : ctx_(ctx),
         unpack_(std::move(unpack)),
         session_(std::move(session)),
-        recent_(ctx.state.index, *ctx.state.config, ctx.project.request.env, ctx.project.request.options,
+        recent_(ctx.local.index, *ctx.network.config, ctx.project.request.env, ctx.project.request.options,
                 ctx.flags.force_download),
         files_total_(files_total) {}
 
@@ -130,7 +130,7 @@ std::optional<Pending> Downloader::Start(const sources::Round& round, const Item
   // [bounded cache] room under the size cap before anything is written: an estimate now, grown
   // to the Content-Length by the transport; waits while pinned archives fill the cap.
   std::shared_ptr<evict::Reservation> reservation;
-  if (auto* quota = ctx_.state.quota) {
+  if (auto* quota = ctx_.local.quota) {
     const uint64_t cap = ctx_.cap;
     auto room = quota->Reserve(*ctx_.store, item.key, cap == 0 ? 0 : quota->ExpectedSize(*ctx_.store, cap), cap,
                                kRoomWait, [this] { return ctx_.sink.cancelled(); }, &job.evicted);
@@ -178,7 +178,7 @@ std::optional<Pending> Downloader::Start(const sources::Round& round, const Item
     return r;
   };
   bool started = false;
-  auto result = ctx_.state.fetches->Fetch(
+  auto result = ctx_.network.fetches->Fetch(
       FetchKey(item), request, finish, nullptr, &started,
       flags.force_download ? std::function<bool()>() : [store, key = item.key] { return store->Has(key); });
   if (!started) return Pending{&item, result, {}, nullptr};  // `temp` goes: the transfer is another's
@@ -196,7 +196,7 @@ void Downloader::Wait(std::vector<Pending>& pending, DownloadOutcome& out) {
       if (ctx_.sink.cancelled() && !out.cancelled) {
         out.cancelled = true;
         for (auto& q : pending) {
-          if (q.result.valid()) ctx_.state.fetches->Cancel(FetchKey(*q.item));
+          if (q.result.valid()) ctx_.network.fetches->Cancel(FetchKey(*q.item));
         }
       }
       if (Clock::now() - last_progress > std::chrono::milliseconds(200)) {
@@ -268,8 +268,9 @@ absl::StatusOr<DownloadOutcome> DownloadMissing(const JobContext& ctx, const std
     out.last_missed.insert(missing.begin(), missing.end());
     return out;
   }
-  if (ctx.state.shared != nullptr) {  // the shared system cache before HTTP (daemon/multiuser/README.md)
-    out.remaining = multiuser::TakeShared(*ctx.state.shared, *ctx.store, out.remaining, ctx.sink, [&](const Item& item) {
+  multiuser::SharedCache* shared = ctx.network.shared;
+  if (shared != nullptr) {  // the shared system cache before HTTP (daemon/multiuser/README.md)
+    out.remaining = multiuser::TakeShared(*shared, *ctx.store, out.remaining, ctx.sink, [&](const Item& item) {
       ctx.job->downloaded++;
       if (ctx.flags.unpack) unpack->Queue(item);
     });
@@ -281,10 +282,10 @@ absl::StatusOr<DownloadOutcome> DownloadMissing(const JobContext& ctx, const std
   req.is_mathlib_root = std::filesystem::exists(request.project_root / "Mathlib", ec);
   req.options = request.options;
   req.env = request.env;
-  auto chain = sources::ResolveGetSources(req, *ctx.state.config);
+  auto chain = sources::ResolveGetSources(req, *ctx.network.config);
   if (!chain.ok()) return chain.status();
   // [net] the request's proxies/CAs, circuit breaker and time budget, for all its transfers
-  auto session = sources::MakeTransferSession(*ctx.state.config, request.env);
+  auto session = sources::MakeTransferSession(*ctx.network.config, request.env);
   if (!session.ok()) return session.status();
   for (const auto& m : chain->messages) {
     if (m.stream == sources::Message::Stream::kStderr) ctx.sink.Err(m.text); else ctx.sink.Out(m.text);
@@ -295,7 +296,7 @@ absl::StatusOr<DownloadOutcome> DownloadMissing(const JobContext& ctx, const std
     downloader.Round(round, out);
   }
   downloader.CountUnreached(out);
-  if (ctx.state.shared != nullptr) multiuser::OfferDelivered(*ctx.state.shared, *ctx.store, wanted_from_http, out.remaining);
+  if (shared != nullptr) multiuser::OfferDelivered(*shared, *ctx.store, wanted_from_http, out.remaining);
   SendProgress(ctx, "download", missing.size());
   return out;
 }

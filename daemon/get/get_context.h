@@ -13,8 +13,10 @@
 #include <utility>
 #include <vector>
 
-#include "daemon/core/daemon_state.h"
 #include "daemon/core/event_sink.h"
+#include "daemon/core/job_observers.h"
+#include "daemon/core/local_cache.h"
+#include "daemon/core/network.h"
 #include "daemon/evict/cache_quota.h"
 #include "daemon/get/get_job.h"
 #include "daemon/project/project_keys.h"
@@ -48,10 +50,13 @@ struct JobState {
   }
 };
 
-// The request and what the job resolved before planning; lives for the whole job. `store` and
-// `job` are shared so that work queued on other threads never outlives them.
+// The request, the daemon's parts the job uses, and what the job resolved before planning; lives
+// for the whole job. `store` and `job` are shared so that work queued on other threads never
+// outlives them.
 struct JobContext {
-  const core::DaemonState& state;
+  const core::LocalCache& local;        // index, quota, dep hashes, plan memo, unpack pool
+  const core::Network& network;         // config (sources, cap), single-flight fetches, shared cache
+  const core::JobObservers& observers;  // editor watchers, `stats` waiting for the record
   const project::ProjectKeys& project;
   const GetFlags& flags;
   core::EventSink& sink;

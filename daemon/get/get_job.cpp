@@ -24,9 +24,9 @@ namespace leancache::get {
 namespace {
 
 // The project's blob store (CACHEDIR), scanned once per daemon life.
-absl::StatusOr<std::shared_ptr<store::BlobStore>> OpenStore(const core::DaemonState& state,
+absl::StatusOr<std::shared_ptr<store::BlobStore>> OpenStore(const core::LocalCache& local,
                                                             const project::ProjectKeys& project) {
-  auto store = store::BlobStore::Open(project.cache_dir, state.index);
+  auto store = store::BlobStore::Open(project.cache_dir, local.index);
   if (!store.ok()) return store.status();
   if (auto scan = (*store)->EnsureScanned(); !scan.ok()) {
     spdlog::warn("scan of {} failed: {}", project.cache_dir.string(), scan.status().ToString());
@@ -74,7 +74,8 @@ void SweepProjectOnce(const std::filesystem::path& project_root) {
 
 }  // namespace
 
-void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& project,
+void RunGetJob(const core::LocalCache& local, const core::Network& network,
+               const core::JobObservers& observers, const project::ProjectKeys& project,
                const GetFlags& flags, core::EventSink& sink) {
   const auto started = Clock::now();
   if (flags.download) {
@@ -83,21 +84,21 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
     for (const auto& l : check.stderr_lines) sink.Err(l);
     if (!check.ok) return sink.Done(1);
   }
-  auto store = OpenStore(state, project);
+  auto store = OpenStore(local, project);
   if (!store.ok()) {
     sink.Err(absl::StrCat("uncaught exception: ", store.status().message()));
     return sink.Done(1);
   }
   // [bounded cache] the size cap (config, or LEANCACHE_MAX_CACHE_SIZE).
-  auto cap = sources::EffectiveCacheCap(*state.config, project.request.env);
+  auto cap = sources::EffectiveCacheCap(*network.config, project.request.env);
   if (!cap.ok()) {
     sink.Err(std::string(cap.status().message()));
     return sink.Done(1);
   }
   const int64_t started_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                       std::chrono::system_clock::now().time_since_epoch()).count();
-  JobContext ctx{state, project, flags, sink, std::move(*store), *cap, started, started_unix_ms,
-                 std::make_shared<JobState>(), ItemsInScope(project)};
+  JobContext ctx{local, network, observers, project, flags, sink, std::move(*store), *cap, started,
+                 started_unix_ms, std::make_shared<JobState>(), ItemsInScope(project)};
   for (const auto& root : project.roots) {
     if (!project.keys->modules.count(root)) sink.Out(absl::StrCat(root, " is not covered by the olean cache."));
   }
@@ -110,7 +111,7 @@ void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& proje
 
   // [output store] unpack once per machine, clone into each project (daemon/outstore)
   std::shared_ptr<OutputPlacer> placer =
-      OutputPlacer::ForJob(*state.config, project.request.env, state.index, *ctx.store, state.quota, ctx.cap);
+      OutputPlacer::ForJob(*network.config, project.request.env, local.index, *ctx.store, local.quota, ctx.cap);
   auto unpack = UnpackQueue::Create(ctx, std::move(placer));
   GetPlan plan = PlanGet(ctx, force_unpack);
   AnnouncePlan(ctx, plan);

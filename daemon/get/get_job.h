@@ -8,9 +8,11 @@
 
 #include <filesystem>
 
-#include "daemon/project/project_keys.h"
-#include "daemon/core/daemon_state.h"
 #include "daemon/core/event_sink.h"
+#include "daemon/core/job_observers.h"
+#include "daemon/core/local_cache.h"
+#include "daemon/core/network.h"
+#include "daemon/project/project_keys.h"
 
 namespace leancache::get {
 
@@ -21,8 +23,11 @@ struct GetFlags {
   bool force_unpack = false;   // get!, unpack!: skip the "already unpacked" test
 };
 
-// Runs the job for an already hashed project; always ends the stream with Done.
-void RunGetJob(const core::DaemonState& state, const project::ProjectKeys& project,
+// Runs the job for an already hashed project; always ends the stream with Done. It uses the
+// local cache (`local`), downloads through `network` (unless flags.download is false) and
+// reports its progress and its statistics record to `observers`.
+void RunGetJob(const core::LocalCache& local, const core::Network& network,
+               const core::JobObservers& observers, const project::ProjectKeys& project,
                const GetFlags& flags, core::EventSink& sink);
 
 }  // namespace leancache::get

@@ -11,7 +11,7 @@ namespace {
 // Starts the memo's part of the plan: a hit skips the checks; a miss gets a ticket that watches
 // the traces, the root-hash record and CACHEDIR while they are checked.
 void ConsultMemo(const JobContext& ctx, bool force_unpack, GetPlan& plan) {
-  PlanMemo* memo = ctx.state.plan_memo;
+  PlanMemo* memo = ctx.local.plan_memo;
   if (memo == nullptr || ctx.flags.force_download || force_unpack) return;
   const auto& project = ctx.project;
   const auto& root = project.request.project_root;
@@ -42,7 +42,7 @@ GetPlan PlanGet(const JobContext& ctx, bool force_unpack) {
         continue;
       }
       if (!flags.unpack) continue;
-      if (!force_unpack && AlreadyUnpacked(ctx.store->Path(item.key), *item.entry, *ctx.state.dep_hashes)) {
+      if (!force_unpack && AlreadyUnpacked(ctx.store->Path(item.key), *item.entry, *ctx.local.dep_hashes)) {
         ++plan.already;
         continue;
       }
@@ -70,7 +70,7 @@ void AnnouncePlan(const JobContext& ctx, const GetPlan& plan) {
 }
 
 void FinishPlanMemo(const JobContext& ctx, GetPlan& plan, bool succeeded) {
-  PlanMemo* memo = ctx.state.plan_memo;
+  PlanMemo* memo = ctx.local.plan_memo;
   if (plan.ticket && succeeded && plan.missing.empty() && plan.to_unpack_now.empty()) {
     memo->Record(std::move(*plan.ticket));
   } else if (memo != nullptr && !plan.memo_key.empty() && !plan.memo_hit) {

@@ -104,7 +104,7 @@ void RecordStats(const JobContext& ctx, const GetPlan& plan, const Totals& t) {
   job.stats.Add(stats::Counter::kBytesEvicted, t.evicted_bytes);
   const char* word = !flags.download ? (flags.force_unpack ? "unpack!" : "unpack")
                      : flags.force_download ? "get!" : !flags.unpack ? "get-" : "get";
-  if (auto st = stats::RecordRun(*ctx.state.index, job.stats.ToRecord(word, ctx.started_unix_ms, t.ms)); !st.ok()) {
+  if (auto st = stats::RecordRun(*ctx.local.index, job.stats.ToRecord(word, ctx.started_unix_ms, t.ms)); !st.ok()) {
     spdlog::warn("cannot record statistics: {}", st.ToString());
   }
 }
@@ -139,16 +139,16 @@ void FinishGet(JobContext& ctx, GetPlan& plan, const DownloadOutcome& outcome, b
   t.ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - ctx.started).count();
   ReportLines(ctx, plan, root_changed, t);
   FinishPlanMemo(ctx, plan, t.exit_code == 0);
-  auto stats_hold = stats::PendingRuns::Begin(ctx.state.pending_runs);  // `stats` waits for the record
+  auto stats_hold = stats::PendingRuns::Begin(ctx.observers.pending_runs);  // `stats` waits for the record
   ctx.sink.Done(t.exit_code, Summary(ctx, plan, t));
   RecordStats(ctx, plan, t);
   stats_hold.Release();
   const auto& root = ctx.project.request.project_root;
-  if (ctx.state.progress_hub) {  // editor Watch: the job ended, watchers rescan
+  if (ctx.observers.progress_hub) {  // editor Watch: the job ended, watchers rescan
     v1::Progress end;
     end.set_phase("done"), end.set_files_total(plan.missing.size()), end.set_files_ok(job.downloaded);
     end.set_unpacked(t.unpacked), end.set_unpack_failed(t.unpack_failed), end.set_files_failed(job.download_failed);
-    ctx.state.progress_hub->Publish(root.string(), end);
+    ctx.observers.progress_hub->Publish(root.string(), end);
   }
   spdlog::debug("get: done in {:.1f} ms", std::chrono::duration<double, std::milli>(Clock::now() - ctx.started).count());
   RecordUse(ctx, plan);

@@ -19,7 +19,7 @@ void SendProgress(const JobContext& ctx, const char* phase, size_t files_total) 
   p->set_unpacked(job.unpacked);
   p->set_unpack_failed(job.unpack_failed);
   ctx.sink.Send(event);
-  if (ctx.state.progress_hub) ctx.state.progress_hub->Publish(ctx.project.request.project_root.string(), *p);
+  if (ctx.observers.progress_hub) ctx.observers.progress_hub->Publish(ctx.project.request.project_root.string(), *p);
 }
 
 }  // namespace leancache::get

@@ -20,8 +20,8 @@ UnpackQueue::UnpackQueue(const JobContext& ctx, std::shared_ptr<OutputPlacer> pl
     : job_(ctx.job),
       store_(ctx.store),
       placer_(std::move(placer)),
-      pool_(ctx.state.unpack_pool),
-      quota_(ctx.state.quota),
+      pool_(ctx.local.unpack_pool),
+      quota_(ctx.local.quota),
       project_root_(ctx.project.request.project_root),
       mathlib_dir_(ctx.project.workspace->mathlib_dir()) {}
 

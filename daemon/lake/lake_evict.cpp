@@ -28,11 +28,11 @@ std::set<uint64_t> LinkedHashes(const std::filesystem::path& cache_dir) {
   return out;
 }
 
-absl::StatusOr<LakeEvictReport> EvictLakeTo(const core::DaemonState& state, lakestore::LakeBlobStore& store,
+absl::StatusOr<LakeEvictReport> EvictLakeTo(const core::LocalCache& local, lakestore::LakeBlobStore& store,
                                             uint64_t cap) {
   LakeEvictReport report;
   if (cap == 0) return report;
-  absl::StatusOr<index::IndexStats> stats = state.index->Stats();
+  absl::StatusOr<index::IndexStats> stats = local.index->Stats();
   if (!stats.ok()) return stats.status();
   report.total_before = report.total_after = stats->blob_bytes;
   if (cap == 0 || stats->blob_bytes <= cap) return report;
@@ -62,11 +62,11 @@ absl::StatusOr<LakeEvictReport> EvictLakeTo(const core::DaemonState& state, lake
   return report;
 }
 
-absl::Status EnforceLakeCap(const core::DaemonState& state, lakestore::LakeBlobStore& store,
-                            const std::map<std::string, std::string>& env) {
-  absl::StatusOr<uint64_t> cap = sources::EffectiveCacheCap(*state.config, env);
+absl::Status EnforceLakeCap(const core::LocalCache& local, const sources::Config& config,
+                            lakestore::LakeBlobStore& store, const std::map<std::string, std::string>& env) {
+  absl::StatusOr<uint64_t> cap = sources::EffectiveCacheCap(config, env);
   if (!cap.ok()) return cap.status();
-  return EvictLakeTo(state, store, *cap).status();
+  return EvictLakeTo(local, store, *cap).status();
 }
 
 }  // namespace leancache::lake

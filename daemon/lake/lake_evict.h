@@ -13,8 +13,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "daemon/core/local_cache.h"
 #include "daemon/lakestore/lake_blob_store.h"
-#include "daemon/core/daemon_state.h"
+#include "daemon/sources/config.h"
 
 namespace leancache::lake {
 
@@ -29,13 +30,14 @@ struct LakeEvictReport {
 // Hashes named by the outputs/*/*.json mappings of the Lake cache `cache_dir`.
 std::set<uint64_t> LinkedHashes(const std::filesystem::path& cache_dir);
 
-// Evicts Lake blobs of `store` (whose directory is <cache>/artifacts) until the index's blob
-// bytes are at most `cap` (0 = nothing to do).
-absl::StatusOr<LakeEvictReport> EvictLakeTo(const core::DaemonState& state, lakestore::LakeBlobStore& store,
+// Evicts Lake blobs of `store` (whose directory is <cache>/artifacts) until the blob bytes of
+// `local.index` are at most `cap` (0 = nothing to do).
+absl::StatusOr<LakeEvictReport> EvictLakeTo(const core::LocalCache& local, lakestore::LakeBlobStore& store,
                                             uint64_t cap);
 
-// EvictLakeTo with the request's effective cap. Errors: a bad LEANCACHE_MAX_CACHE_SIZE, index errors.
-absl::Status EnforceLakeCap(const core::DaemonState& state, lakestore::LakeBlobStore& store,
-                            const std::map<std::string, std::string>& env);
+// EvictLakeTo with the request's effective cap (`env`'s LEANCACHE_MAX_CACHE_SIZE, else the
+// daemon's `config`). Errors: a bad LEANCACHE_MAX_CACHE_SIZE, index errors.
+absl::Status EnforceLakeCap(const core::LocalCache& local, const sources::Config& config,
+                            lakestore::LakeBlobStore& store, const std::map<std::string, std::string>& env);
 
 }  // namespace leancache::lake

@@ -107,7 +107,7 @@ absl::StatusOr<lakestore::LakeBlobInfo> CopyIntoStore(lakestore::LakeBlobStore& 
   return store.Adopt(hash, ext, path, user, absl::StrCat("copy:", from.string()));
 }
 
-FetchReport FetchArtifacts(const core::DaemonState& state, lakestore::LakeBlobStore& store,
+FetchReport FetchArtifacts(const core::Network& network, lakestore::LakeBlobStore& store,
                            const Service& service, const RemoteScope& scope,
                            const std::vector<ArtifactName>& wanted, const FetchOptions& options) {
   FetchReport report;
@@ -158,7 +158,7 @@ FetchReport FetchArtifacts(const core::DaemonState& state, lakestore::LakeBlobSt
       return r;
     };
     bool started = false;
-    auto shared = state.fetches->Fetch(
+    auto shared = network.fetches->Fetch(
         absl::StrCat("lake:", store.dir().string(), "/", hash::Hex16(hash)), request, finish, nullptr, &started,
         options.force ? std::function<bool()>() : [target, hash, ext] { return target->Find(hash, ext).ok(); });
     flights.push_back({&w, shared, origin});
@@ -167,7 +167,9 @@ FetchReport FetchArtifacts(const core::DaemonState& state, lakestore::LakeBlobSt
   for (auto& f : flights) {
     while (f.result.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
       if (options.cancelled && options.cancelled()) {
-        for (auto& g : flights) state.fetches->Cancel(absl::StrCat("lake:", store.dir().string(), "/", hash::Hex16(g.want->hash)));
+        for (auto& g : flights) {
+          network.fetches->Cancel(absl::StrCat("lake:", store.dir().string(), "/", hash::Hex16(g.want->hash)));
+        }
       }
       if (options.progress && std::chrono::steady_clock::now() - last_progress > std::chrono::milliseconds(200)) {
         options.progress(report, wanted.size());

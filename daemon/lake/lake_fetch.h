@@ -12,9 +12,9 @@
 
 #include "common/lake/artifact_name.h"
 #include "common/lake/remote_urls.h"
+#include "daemon/core/network.h"
 #include "daemon/lake/lake_context.h"
 #include "daemon/lakestore/lake_blob_store.h"
-#include "daemon/core/daemon_state.h"
 
 namespace leancache::lake {
 
@@ -36,8 +36,8 @@ struct FetchOptions {
 // The URL of one artifact at `service` under `scope` (S3 or Reservoir layout).
 std::string ArtifactUrl(const Service& service, const RemoteScope& scope, uint64_t hash);
 
-// Fetches every artifact of `wanted` missing from `store`.
-FetchReport FetchArtifacts(const core::DaemonState& state, lakestore::LakeBlobStore& store,
+// Fetches every artifact of `wanted` missing from `store`, single flight through `network.fetches`.
+FetchReport FetchArtifacts(const core::Network& network, lakestore::LakeBlobStore& store,
                            const Service& service, const RemoteScope& scope,
                            const std::vector<ArtifactName>& wanted, const FetchOptions& options);
 

@@ -33,7 +33,7 @@ struct Lookup {
 };
 
 // GETs one revision mapping; a 200 body is ASCII-trimmed and kept in revisions/<scope>/<rev>.jsonl.
-Lookup DownloadRevision(const core::DaemonState& state, const Service& service, const RemoteScope& scope,
+Lookup DownloadRevision(const core::Network& network, const Service& service, const RemoteScope& scope,
                         const std::filesystem::path& local_file, const std::string& rev) {
   transfer::GetRequest get;
   get.session = service.session;
@@ -48,7 +48,7 @@ Lookup DownloadRevision(const core::DaemonState& state, const Service& service, 
   static std::atomic<uint64_t> counter{0};
   get.temp_path = fs::TempName(local_file.parent_path().string(), ::getpid(),
                                absl::StrCat(rev.substr(0, 12), "-", counter.fetch_add(1)));
-  transfer::Result r = state.transport->StartGet(get).result.get();
+  transfer::Result r = network.transport->StartGet(get).result.get();
   if (r.verdict == transfer::Verdict::kMiss && r.http_status == 404) return {Lookup::kMiss, ""};
   if (r.verdict != transfer::Verdict::kDelivered) {
     std::filesystem::remove(get.temp_path, ec);
@@ -71,7 +71,7 @@ struct Walk {
 };
 
 // The revision walk. Errors end the command; nullopt with `*error` empty never happens.
-absl::StatusOr<Walk> FindMapping(const core::DaemonState& state, const VerbStart& v, const Service& service,
+absl::StatusOr<Walk> FindMapping(const core::Network& network, const VerbStart& v, const Service& service,
                                  const RemoteScope& scope, const PackageTarget& pkg, core::EventSink& sink) {
   std::vector<std::string> revs;
   size_t max_revs = 100;
@@ -96,7 +96,7 @@ absl::StatusOr<Walk> FindMapping(const core::DaemonState& state, const VerbStart
     if (!force) {
       if (absl::StatusOr<std::string> text = fs::ReadFile(local.string()); text.ok()) return Walk{rev, *text, local.string()};
     }
-    Lookup l = DownloadRevision(state, service, scope, local, rev);
+    Lookup l = DownloadRevision(network, service, scope, local, rev);
     if (l.kind == Lookup::kFound) return Walk{rev, l.text, local.string()};
     if (l.kind == Lookup::kError) {
       sink.Err(absl::StrCat("error: ", l.text));
@@ -111,10 +111,10 @@ absl::StatusOr<Walk> FindMapping(const core::DaemonState& state, const VerbStart
 }
 
 // Downloads the artifacts of `map`; returns the exit code.
-int DownloadAll(const core::DaemonState& state, const VerbStart& v, const Service& service, const RemoteScope& scope,
-                const MappingFile& map, core::EventSink& sink) {
+int DownloadAll(const core::LocalCache& local, const core::Network& network, const VerbStart& v,
+                const Service& service, const RemoteScope& scope, const MappingFile& map, core::EventSink& sink) {
   absl::StatusOr<std::unique_ptr<lakestore::LakeBlobStore>> store =
-      lakestore::LakeBlobStore::Open(ArtifactsDir(v.ctx.cache_dir), state.index);
+      lakestore::LakeBlobStore::Open(ArtifactsDir(v.ctx.cache_dir), local.index);
   if (!store.ok()) {
     sink.Err(absl::StrCat("error: ", store.status().message()));
     return 1;
@@ -135,11 +135,11 @@ int DownloadAll(const core::DaemonState& state, const VerbStart& v, const Servic
     sink.Send(e);
   };
   std::vector<ArtifactName> wanted = AllArtifacts(map);
-  FetchReport report = FetchArtifacts(state, **store, service, scope, wanted, options);
+  FetchReport report = FetchArtifacts(network, **store, service, scope, wanted, options);
   for (const auto& e : report.errors) sink.Err(absl::StrCat("error: ", scope.value, ": ", e));
   sink.Out(absl::StrCat(scope.value, ": ", wanted.size(), " artifacts: ", report.downloaded, " downloaded (",
                         report.bytes, " bytes), ", report.present, " already present, ", report.failed, " failed"));
-  if (absl::Status s = EnforceLakeCap(state, **store, v.ctx.env); !s.ok()) {
+  if (absl::Status s = EnforceLakeCap(local, *network.config, **store, v.ctx.env); !s.ok()) {
     sink.Err(absl::StrCat("warning: cache size cap: ", s.message()));
   }
   if (report.failed > 0) {
@@ -159,7 +159,8 @@ int RefusedLines(const MappingFile& map, core::EventSink& sink) {
 
 }  // namespace
 
-void RunGet(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
+void RunGet(const core::LocalCache& local, const core::Network& network, const v1::CommandRequest& request,
+            core::EventSink& sink) {
   auto v = StartVerb(request, kGetFlags, 0, 1, sink);
   if (!v) return;
   if (v->args.Has("no-overwrite")) return Fail(sink, "`--no-overwrite` is not supported by `cache get`");
@@ -168,7 +169,7 @@ void RunGet(const core::DaemonState& state, const v1::CommandRequest& request, c
   std::vector<std::string> warnings;
   absl::StatusOr<Service> service = SelectDownloadService(v->ctx, v->args, &warnings);
   if (!service.ok()) return Fail(sink, service.status().message());
-  if (absl::Status s = AttachSession(*state.config, v->ctx, *service); !s.ok()) return Fail(sink, s.message());
+  if (absl::Status s = AttachSession(*network.config, v->ctx, *service); !s.ok()) return Fail(sink, s.message());
   for (const auto& w : warnings) sink.Err(absl::StrCat("warning: ", w));
   if (service->reservoir && v->args.Value("scope")) return Fail(sink, "`--scope` cannot be used with Reservoir");
   absl::StatusOr<std::optional<RemoteScope>> scope = SelectScope(v->ctx, v->args, pkg->info, true, false);
@@ -180,7 +181,7 @@ void RunGet(const core::DaemonState& state, const v1::CommandRequest& request, c
     if (!parsed.ok()) return Fail(sink, parsed.status().message());
     map = *std::move(parsed);
   } else {
-    absl::StatusOr<Walk> walk = FindMapping(state, *v, *service, **scope, *pkg, sink);
+    absl::StatusOr<Walk> walk = FindMapping(network, *v, *service, **scope, *pkg, sink);
     if (!walk.ok()) return Fail(sink, walk.status().message());
     absl::StatusOr<MappingFile> parsed = ParseMappingFile(walk->mapping, walk->origin, /*strict=*/false);
     if (!parsed.ok()) return Fail(sink, parsed.status().message());
@@ -195,7 +196,7 @@ void RunGet(const core::DaemonState& state, const v1::CommandRequest& request, c
     sink.Out(absl::StrCat(pkg->info.name, ": wrote ", *written, " mappings (artifacts are fetched on demand)"));
     return sink.Done(RefusedLines(map, sink));
   }
-  int code = DownloadAll(state, *v, *service, **scope, map, sink);
+  int code = DownloadAll(local, network, *v, *service, **scope, map, sink);
   int refused = RefusedLines(map, sink);
   sink.Done(code != 0 ? code : refused);
 }

@@ -9,12 +9,16 @@
 // ends with "<scope>: failed to download some artifacts" and exit 1.
 #pragma once
 
-#include "daemon/core/daemon_state.h"
 #include "daemon/core/event_sink.h"
+#include "daemon/core/local_cache.h"
+#include "daemon/core/network.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::lake {
 
-void RunGet(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
+// Artifacts go into the Lake store indexed by `local.index`; mappings and artifacts come through
+// `network` (its transport, single-flight fetches, and the config's network settings and cap).
+void RunGet(const core::LocalCache& local, const core::Network& network, const v1::CommandRequest& request,
+            core::EventSink& sink);
 
 }  // namespace leancache::lake

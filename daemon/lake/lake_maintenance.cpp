@@ -14,7 +14,7 @@
 
 namespace leancache::lake {
 
-void RunClean(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
+void RunClean(const core::LocalCache& local, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, {}, 0, 0, sink);
   if (!v) return;
   std::error_code ec;
@@ -22,12 +22,12 @@ void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
     sink.Out(absl::StrCat("nothing to clean: ", v->ctx.cache_dir.string(), " does not exist"));
     return sink.Done(0);
   }
-  auto store = lakestore::LakeBlobStore::Open(ArtifactsDir(v->ctx.cache_dir), state.index);
+  auto store = lakestore::LakeBlobStore::Open(ArtifactsDir(v->ctx.cache_dir), local.index);
   if (store.ok()) {
     if (auto blobs = (*store)->List(); blobs.ok()) {
       std::vector<uint64_t> hashes;
       for (const auto& [h, r] : *blobs) hashes.push_back(h);
-      if (auto removed = state.index->RemoveBlobs((*store)->index_key(), hashes); !removed.ok()) {
+      if (auto removed = local.index->RemoveBlobs((*store)->index_key(), hashes); !removed.ok()) {
         return Fail(sink, removed.status().message());
       }
     }
@@ -39,22 +39,23 @@ void RunClean(const core::DaemonState& state, const v1::CommandRequest& request,
   sink.Done(0);
 }
 
-void RunServices(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
+void RunServices(const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, {}, 0, 0, sink);
   if (!v) return;
   for (const auto& s : v->ctx.config.services) sink.Out(s.name);
   sink.Done(0);
 }
 
-void RunGc(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
+void RunGc(const core::LocalCache& local, const core::Network& network, const v1::CommandRequest& request,
+           core::EventSink& sink) {
   static constexpr FlagSpec kFlags[] = {{"max-size", true}};
   auto v = StartVerb(request, kFlags, 0, 0, sink);
   if (!v) return;
   auto max = v->args.Value("max-size");
   absl::StatusOr<uint64_t> cap = max ? sources::ParseByteSize(*max, "--max-size")
-                                     : sources::EffectiveCacheCap(*state.config, v->ctx.env);
+                                     : sources::EffectiveCacheCap(*network.config, v->ctx.env);
   if (!cap.ok()) return Fail(sink, cap.status().message());
-  auto store = lakestore::LakeBlobStore::Open(ArtifactsDir(v->ctx.cache_dir), state.index);
+  auto store = lakestore::LakeBlobStore::Open(ArtifactsDir(v->ctx.cache_dir), local.index);
   if (!store.ok()) return Fail(sink, store.status().message());
   auto blobs = (*store)->List();
   if (!blobs.ok()) return Fail(sink, blobs.status().message());
@@ -68,10 +69,10 @@ void RunGc(const core::DaemonState& state, const v1::CommandRequest& request, co
   for (const auto& [h, rec] : *blobs) {
     if (!present.count(hash::Hex16(h))) dangling.push_back(h);
   }
-  if (auto removed = state.index->RemoveBlobs((*store)->index_key(), dangling); !removed.ok()) {
+  if (auto removed = local.index->RemoveBlobs((*store)->index_key(), dangling); !removed.ok()) {
     return Fail(sink, removed.status().message());
   }
-  absl::StatusOr<LakeEvictReport> report = EvictLakeTo(state, **store, *cap);
+  absl::StatusOr<LakeEvictReport> report = EvictLakeTo(local, **store, *cap);
   if (!report.ok()) return Fail(sink, report.status().message());
   if (request.invocation().json()) {
     nlohmann::json j = {{"evicted", report->blobs}, {"evicted_bytes", report->bytes}, {"evicted_linked", report->linked},

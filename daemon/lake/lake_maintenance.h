@@ -4,14 +4,18 @@
 // Lake artifacts down to the cap, linked ones last; see lake_evict.h).
 #pragma once
 
-#include "daemon/core/daemon_state.h"
 #include "daemon/core/event_sink.h"
+#include "daemon/core/local_cache.h"
+#include "daemon/core/network.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::lake {
 
-void RunClean(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
-void RunServices(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
-void RunGc(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
+// clean and gc keep `local.index` in step with the files; gc's default cap comes from
+// `network.config`; services reads only the Lake configuration.
+void RunClean(const core::LocalCache& local, const v1::CommandRequest& request, core::EventSink& sink);
+void RunServices(const v1::CommandRequest& request, core::EventSink& sink);
+void RunGc(const core::LocalCache& local, const core::Network& network, const v1::CommandRequest& request,
+           core::EventSink& sink);
 
 }  // namespace leancache::lake

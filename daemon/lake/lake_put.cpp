@@ -47,21 +47,21 @@ absl::StatusOr<std::vector<UploadFile>> PlanUploads(const MappingFile& map, cons
 }
 
 // Uploads the artifacts, then the mapping file; finishes the sink.
-void Upload(const core::DaemonState& state, const Service& service, const RemoteScope& scope,
+void Upload(const core::Network& network, const Service& service, const RemoteScope& scope,
             const std::filesystem::path& mapping_file, const MappingFile& map, const Locate& locate,
             const std::string& rev, core::EventSink& sink) {
   absl::StatusOr<std::vector<UploadFile>> files = PlanUploads(map, locate, service, scope);
   if (!files.ok()) return Fail(sink, files.status().message());
   absl::StatusOr<transfer::Auth> auth = LakeKeyAuth(service.key);
   if (!auth.ok()) return Fail(sink, auth.status().message());
-  std::vector<std::string> errors = UploadArtifacts(*state.transport, *auth, service.session, *files);
+  std::vector<std::string> errors = UploadArtifacts(*network.transport, *auth, service.session, *files);
   for (const auto& e : errors) sink.Err(absl::StrCat("error: ", scope.value, ": ", e));
   if (!errors.empty()) {
     return Fail(sink, absl::StrCat(scope.value, ": failed to upload some artifacts; the mappings were not uploaded"));
   }
   sink.Out(absl::StrCat(scope.value, ": uploaded ", files->size(), " artifacts"));
   std::string url = S3RevisionUrl(service.revision_endpoint, scope, rev);
-  if (absl::Status s = UploadMappings(*state.transport, *auth, service.session, mapping_file, url); !s.ok()) {
+  if (absl::Status s = UploadMappings(*network.transport, *auth, service.session, mapping_file, url); !s.ok()) {
     return Fail(sink, absl::StrCat(scope.value, ": ", s.message()));
   }
   sink.Out(absl::StrCat(scope.value, ": uploaded the mappings of revision ", rev));
@@ -71,7 +71,7 @@ void Upload(const core::DaemonState& state, const Service& service, const Remote
 
 }  // namespace
 
-void RunPut(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
+void RunPut(const core::Network& network, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, kPutFlags, 1, 1, sink);
   if (!v) return;
   if (v->args.Has("rev")) {
@@ -80,7 +80,7 @@ void RunPut(const core::DaemonState& state, const v1::CommandRequest& request, c
   }
   absl::StatusOr<Service> service = SelectUploadService(v->ctx, v->args);
   if (!service.ok()) return Fail(sink, service.status().message());
-  if (absl::Status s = AttachSession(*state.config, v->ctx, *service); !s.ok()) return Fail(sink, s.message());
+  if (absl::Status s = AttachSession(*network.config, v->ctx, *service); !s.ok()) return Fail(sink, s.message());
   absl::StatusOr<PackageTarget> pkg = SelectPackage(v->ctx, v->args);
   if (!pkg.ok()) return Fail(sink, pkg.status().message());
   absl::StatusOr<std::optional<RemoteScope>> scope = SelectScope(v->ctx, v->args, pkg->info, true, false);
@@ -95,11 +95,11 @@ void RunPut(const core::DaemonState& state, const v1::CommandRequest& request, c
     sink.Err("warning: package has changes; the uploaded mappings may not match the revision");
   }
   const std::filesystem::path artifacts = ArtifactsDir(v->ctx.cache_dir);
-  Upload(state, *service, **scope, file, *map, [&](const ArtifactName& a) { return artifacts / a.FileName(); },
+  Upload(network, *service, **scope, file, *map, [&](const ArtifactName& a) { return artifacts / a.FileName(); },
          head->front(), sink);
 }
 
-void RunPutStaged(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
+void RunPutStaged(const core::Network& network, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, kPutFlags, 1, 1, sink);
   if (!v) return;
   if (v->args.Has("package")) return Fail(sink, "`--package` does nothing for `cache put-staged`");
@@ -107,7 +107,7 @@ void RunPutStaged(const core::DaemonState& state, const v1::CommandRequest& requ
   if (!rev || rev->empty()) return Fail(sink, "the `--rev` option must be set");
   absl::StatusOr<Service> service = SelectUploadService(v->ctx, v->args);
   if (!service.ok()) return Fail(sink, service.status().message());
-  if (absl::Status s = AttachSession(*state.config, v->ctx, *service); !s.ok()) return Fail(sink, s.message());
+  if (absl::Status s = AttachSession(*network.config, v->ctx, *service); !s.ok()) return Fail(sink, s.message());
   absl::StatusOr<std::optional<RemoteScope>> scope = SelectScope(v->ctx, v->args, std::nullopt, false, false);
   if (!scope.ok()) return Fail(sink, scope.status().message());
   std::filesystem::path dir = v->ctx.Resolve(v->args.positional[0]);
@@ -115,7 +115,7 @@ void RunPutStaged(const core::DaemonState& state, const v1::CommandRequest& requ
   if (!listing.ok()) return Fail(sink, listing.status().message());
   absl::StatusOr<MappingFile> map = LoadMappingsStrict(listing->mappings, sink);
   if (!map.ok()) return Fail(sink, map.status().message());
-  Upload(state, *service, **scope, listing->mappings, *map, [&](const ArtifactName& a) { return dir / a.FileName(); },
+  Upload(network, *service, **scope, listing->mappings, *map, [&](const ArtifactName& a) { return dir / a.FileName(); },
          *rev, sink);
 }
 

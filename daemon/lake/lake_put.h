@@ -8,13 +8,14 @@
 // artifact's bytes are checked against its name before anything is uploaded.
 #pragma once
 
-#include "daemon/core/daemon_state.h"
 #include "daemon/core/event_sink.h"
+#include "daemon/core/network.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::lake {
 
-void RunPut(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
-void RunPutStaged(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
+// Both upload through `network.transport` with the config's network settings.
+void RunPut(const core::Network& network, const v1::CommandRequest& request, core::EventSink& sink);
+void RunPutStaged(const core::Network& network, const v1::CommandRequest& request, core::EventSink& sink);
 
 }  // namespace leancache::lake

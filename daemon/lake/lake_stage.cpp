@@ -21,7 +21,7 @@ constexpr FlagSpec kAddFlags[] = {{"service", true}, {"scope", true},        {"r
 
 }  // namespace
 
-void RunStage(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
+void RunStage(const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, kStageFlags, 2, 2, sink);
   if (!v) return;
   std::filesystem::path file = v->ctx.Resolve(v->args.positional[0]);
@@ -56,7 +56,7 @@ void RunStage(const core::DaemonState& state, const v1::CommandRequest& request,
   sink.Done(0);
 }
 
-void RunUnstage(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
+void RunUnstage(const core::LocalCache& local, const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, kStageFlags, 1, 1, sink);
   if (!v) return;
   std::filesystem::path dir = v->ctx.Resolve(v->args.positional[0]);
@@ -74,7 +74,7 @@ void RunUnstage(const core::DaemonState& state, const v1::CommandRequest& reques
       return Fail(sink, absl::StrCat("artifact not found in staging directory: ", (dir / a.FileName()).string()));
     }
   }
-  auto store = lakestore::LakeBlobStore::Open(ArtifactsDir(v->ctx.cache_dir), state.index);
+  auto store = lakestore::LakeBlobStore::Open(ArtifactsDir(v->ctx.cache_dir), local.index);
   if (!store.ok()) return Fail(sink, store.status().message());
   const bool force = v->args.Has("force-overwrite");
   size_t adopted = 0, skipped = 0;
@@ -94,7 +94,7 @@ void RunUnstage(const core::DaemonState& state, const v1::CommandRequest& reques
   sink.Done(0);
 }
 
-void RunAdd(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
+void RunAdd(const v1::CommandRequest& request, core::EventSink& sink) {
   auto v = StartVerb(request, kAddFlags, 1, 1, sink);
   if (!v) return;
   absl::StatusOr<PackageTarget> pkg = SelectPackage(v->ctx, v->args);

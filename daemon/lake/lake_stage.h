@@ -12,14 +12,16 @@
 // number before anything is written. Every file is written under a temp name and renamed.
 #pragma once
 
-#include "daemon/core/daemon_state.h"
 #include "daemon/core/event_sink.h"
+#include "daemon/core/local_cache.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::lake {
 
-void RunStage(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
-void RunUnstage(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
-void RunAdd(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
+// stage and add only read and write files; unstage adopts into the Lake store indexed by
+// `local.index`.
+void RunStage(const v1::CommandRequest& request, core::EventSink& sink);
+void RunUnstage(const core::LocalCache& local, const v1::CommandRequest& request, core::EventSink& sink);
+void RunAdd(const v1::CommandRequest& request, core::EventSink& sink);
 
 }  // namespace leancache::lake

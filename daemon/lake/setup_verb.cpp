@@ -49,10 +49,10 @@ absl::StatusOr<SetupArgs> ParseArgs(const google::protobuf::RepeatedPtrField<std
 
 }  // namespace
 
-void RunSetup(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
+void RunSetup(const core::DaemonIdentity& identity, const v1::CommandRequest& request, core::EventSink& sink) {
   auto args = ParseArgs(request.invocation().args());
   if (!args.ok()) return Fail(sink, args.status().message());
-  const uint32_t port = args->port.value_or(state.lake_service_port);
+  const uint32_t port = args->port.value_or(identity.lake_service_port);
   if (port == 0) {
     return Fail(sink, "the loopback cache service for Lake is not running: start leancached with --lake-http "
                       "127.0.0.1:PORT, set \"lake_service\": {\"listen\": \"127.0.0.1:PORT\"} in config.json, or "
@@ -78,7 +78,7 @@ void RunSetup(const core::DaemonState& state, const v1::CommandRequest& request,
     return sink.Done(0);
   }
   auto parsed = ParseLakeCacheKey(key->second);
-  absl::Status registered = parsed.ok() ? RegisterWriteKey(state.state_dir, key->second) : parsed.status();
+  absl::Status registered = parsed.ok() ? RegisterWriteKey(identity.state_dir, key->second) : parsed.status();
   if (!registered.ok()) return Fail(sink, absl::StrCat("LAKE_CACHE_KEY not registered: ", registered.message()));
   sink.Err(absl::StrCat("Registered LAKE_CACHE_KEY (access key id ", parsed->access_key,
                         ") as the key the service accepts uploads from"));

@@ -5,12 +5,13 @@
 // writes from (daemon/lake/service_key.h); its secret is never printed or logged.
 #pragma once
 
-#include "daemon/core/daemon_state.h"
+#include "daemon/core/daemon_identity.h"
 #include "daemon/core/event_sink.h"
 #include "leancache/v1/cache.pb.h"
 
 namespace leancache::lake {
 
-void RunSetup(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink);
+// The port defaults to `identity.lake_service_port`; the key goes under `identity.state_dir`.
+void RunSetup(const core::DaemonIdentity& identity, const v1::CommandRequest& request, core::EventSink& sink);
 
 }  // namespace leancache::lake

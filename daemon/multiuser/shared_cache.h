@@ -1,5 +1,5 @@
 #pragma once
-// The shared multi-user cache as one daemon sees it (DaemonState::shared):
+// The shared multi-user cache as one daemon sees it (core::Network::shared):
 // * system mode (`leancached --system`): the SharedStore and the TrustPolicy that the blob RPCs
 //   (service/blob_service.h) serve;
 // * per-user mode: the Upstream client of the system daemon, consulted by `get` before the HTTP

@@ -8,7 +8,7 @@
 
 namespace leancache::pack {
 
-std::optional<PackReport> RunPackStep(const core::DaemonState& state,
+std::optional<PackReport> RunPackStep(const core::LocalCache& local,
                                       const project::ProjectKeys& project,
                                       const PackRunFlags& flags, core::EventSink& sink) {
   auto fail = [&sink](const absl::Status& status) -> std::optional<PackReport> {
@@ -24,8 +24,8 @@ std::optional<PackReport> RunPackStep(const core::DaemonState& state,
   if (!sha.ok()) return fail(sha.status());
 
   std::unique_ptr<store::BlobStore> blob_store;
-  if (state.index != nullptr) {
-    auto opened = store::BlobStore::Open(project.cache_dir, state.index);
+  if (local.index != nullptr) {
+    auto opened = store::BlobStore::Open(project.cache_dir, local.index);
     if (!opened.ok()) return fail(opened.status());
     blob_store = std::move(*opened);
   }

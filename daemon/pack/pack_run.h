@@ -8,8 +8,8 @@
 
 #include "daemon/project/project_keys.h"
 #include "daemon/pack/pack_modules.h"
-#include "daemon/core/daemon_state.h"
 #include "daemon/core/event_sink.h"
+#include "daemon/core/local_cache.h"
 
 namespace leancache::pack {
 
@@ -19,10 +19,11 @@ struct PackRunFlags {
   bool verbose = false;
 };
 
-// Runs the pack step for `project`. On error the message is written to the sink as the original
-// reports it (`uncaught exception: …`), Done(1) is sent (Done(130) when the client cancelled) and nullopt returned; on success nothing
+// Runs the pack step for `project`, recording the archives in `local.index` (when set). On error
+// the message is written to the sink as the original reports it (`uncaught exception: …`),
+// Done(1) is sent (Done(130) when the client cancelled) and nullopt returned; on success nothing
 // is sent after the messages, so the caller continues or sends Done(0).
-std::optional<PackReport> RunPackStep(const core::DaemonState& state,
+std::optional<PackReport> RunPackStep(const core::LocalCache& local,
                                       const project::ProjectKeys& project,
                                       const PackRunFlags& flags, core::EventSink& sink);
 

@@ -13,10 +13,10 @@
 namespace leancache::project {
 
 absl::StatusOr<std::shared_ptr<const keys::KeyResult>> KeyGraph(
-    const core::DaemonState& state, const workspace::Workspace& ws,
+    const core::LocalCache& local, const workspace::Workspace& ws,
     const std::vector<std::string>& roots, const keys::RootHashOptions& options) {
   keys::FileSourceReader disk;
-  index::MemoSourceReader memo(state.index, &disk);
+  index::MemoSourceReader memo(local.index, &disk);
   auto result = keys::ComputeKeys(ws, roots, memo, options);
   if (auto flushed = memo.Flush(); !flushed.ok()) {
     spdlog::warn("could not record file hashes in the index: {}", flushed.ToString());
@@ -26,7 +26,7 @@ absl::StatusOr<std::shared_ptr<const keys::KeyResult>> KeyGraph(
 }
 
 absl::StatusOr<std::shared_ptr<const keys::KeyResult>> CachedKeyGraph(
-    const core::DaemonState& state, const RequestEnv& request, const workspace::Workspace& ws,
+    const core::LocalCache& local, const RequestEnv& request, const workspace::Workspace& ws,
     const std::vector<std::string>& roots, const keys::RootHashOptions& options) {
   keycache::CacheKey cache_key;
   cache_key.project_root = request.project_root.string();
@@ -37,12 +37,12 @@ absl::StatusOr<std::shared_ptr<const keys::KeyResult>> CachedKeyGraph(
   std::sort(cache_key.extra_roots.begin(), cache_key.extra_roots.end());
   cache_key.options = absl::StrCat(options.generation ? absl::StrCat(*options.generation) : "-", "/",
                                    options.githash.value_or("-"));
-  if (state.key_cache != nullptr) {
-    if (auto hit = state.key_cache->Lookup(cache_key)) return hit;
+  if (local.key_cache != nullptr) {
+    if (auto hit = local.key_cache->Lookup(cache_key)) return hit;
   }
-  auto graph = KeyGraph(state, ws, roots, options);
+  auto graph = KeyGraph(local, ws, roots, options);
   if (!graph.ok()) return graph.status();
-  if (state.key_cache != nullptr) state.key_cache->Store(cache_key, ws, *graph);
+  if (local.key_cache != nullptr) local.key_cache->Store(cache_key, ws, *graph);
   return graph;
 }
 
@@ -72,7 +72,7 @@ absl::Status Prefixed(const absl::Status& status, absl::string_view prefix) {
 
 }  // namespace
 
-absl::StatusOr<ProjectKeys> ComputeProjectKeys(const core::DaemonState& state,
+absl::StatusOr<ProjectKeys> ComputeProjectKeys(const core::LocalCache& local,
                                                const v1::Invocation& invocation,
                                                const std::vector<std::string>& args,
                                                core::EventSink& sink) {
@@ -91,7 +91,7 @@ absl::StatusOr<ProjectKeys> ComputeProjectKeys(const core::DaemonState& state,
 
   auto root_options = RootOptions(out.request);
   if (!root_options.ok()) return root_options.status();
-  auto graph = CachedKeyGraph(state, out.request, *out.workspace, out.roots, *root_options);
+  auto graph = CachedKeyGraph(local, out.request, *out.workspace, out.roots, *root_options);
   if (!graph.ok()) return Prefixed(graph.status(), "uncaught exception: ");
   out.keys = *graph;
   for (const auto& line : out.keys->stdout_lines) sink.Out(line);
@@ -104,11 +104,11 @@ absl::StatusOr<ProjectKeys> ComputeProjectKeys(const core::DaemonState& state,
   return out;
 }
 
-absl::StatusOr<ProjectKeys> ComputeProjectKeys(const core::DaemonState& state,
+absl::StatusOr<ProjectKeys> ComputeProjectKeys(const core::LocalCache& local,
                                                const v1::Invocation& invocation,
                                                core::EventSink& sink) {
   std::vector<std::string> args(invocation.args().begin(), invocation.args().end());
-  return ComputeProjectKeys(state, invocation, args, sink);
+  return ComputeProjectKeys(local, invocation, args, sink);
 }
 
 }  // namespace leancache::project

@@ -11,8 +11,8 @@
 #include "common/keys/key_graph.h"
 #include "common/keys/root_hash.h"
 #include "common/workspace/workspace.h"
-#include "daemon/core/daemon_state.h"
 #include "daemon/core/event_sink.h"
+#include "daemon/core/local_cache.h"
 #include "daemon/project/open_project.h"
 #include "daemon/project/request_env.h"
 
@@ -27,17 +27,18 @@ struct ProjectKeys : OpenProject {
 };
 
 // The key graph of `ws` for `roots` (module names; empty: the default root) under `options`,
-// computed through the LMDB memo (unchanged files are not read again) without the key cache.
-// Errors are ComputeKeys'.
+// computed through the LMDB memo of `local.index` (unchanged files are not read again) without
+// the key cache. Errors are ComputeKeys'.
 absl::StatusOr<std::shared_ptr<const keys::KeyResult>> KeyGraph(
-    const core::DaemonState& state, const workspace::Workspace& ws,
+    const core::LocalCache& local, const workspace::Workspace& ws,
     const std::vector<std::string>& roots, const keys::RootHashOptions& options);
 
-// KeyGraph through the daemon's key cache: from the cache when none of its inputs changed, else
-// computed and cached. The cache key is the project, LEAN_SRC_PATH, the sorted roots and the
-// options, so every command and the editor RPCs share warm graphs. Errors are ComputeKeys'.
+// KeyGraph through the daemon's key cache (`local.key_cache`; null: always computed): from the
+// cache when none of its inputs changed, else computed and cached. The cache key is the project,
+// LEAN_SRC_PATH, the sorted roots and the options, so every command and the editor RPCs share
+// warm graphs. Errors are ComputeKeys'.
 absl::StatusOr<std::shared_ptr<const keys::KeyResult>> CachedKeyGraph(
-    const core::DaemonState& state, const RequestEnv& request, const workspace::Workspace& ws,
+    const core::LocalCache& local, const RequestEnv& request, const workspace::Workspace& ws,
     const std::vector<std::string>& roots, const keys::RootHashOptions& options);
 
 // The hashing pass every project command starts with: Open the project, resolve the module
@@ -45,13 +46,13 @@ absl::StatusOr<std::shared_ptr<const keys::KeyResult>> CachedKeyGraph(
 // from the request's options). The original's warnings go to `sink` as they would to stdout; the
 // error (worded as the original prints it) is returned for the caller to `sink.Fail`. `scope` is
 // every hashed module without ARGS, or the closure of the ARGS roots with them.
-absl::StatusOr<ProjectKeys> ComputeProjectKeys(const core::DaemonState& state,
+absl::StatusOr<ProjectKeys> ComputeProjectKeys(const core::LocalCache& local,
                                                const v1::Invocation& invocation,
                                                const std::vector<std::string>& args,
                                                core::EventSink& sink);
 
 // ComputeProjectKeys with the invocation's own arguments.
-absl::StatusOr<ProjectKeys> ComputeProjectKeys(const core::DaemonState& state,
+absl::StatusOr<ProjectKeys> ComputeProjectKeys(const core::LocalCache& local,
                                                const v1::Invocation& invocation,
                                                core::EventSink& sink);
 

@@ -69,10 +69,12 @@ absl::StatusOr<std::unique_ptr<lakesvc::ServiceHost>> StartLakeService(
   if (!lakesvc::ServiceHost::Wanted(host)) return nullptr;
   host.dir = options.lake_service_dir;
   host.key_dir = options.state_dir;
-  host.policy = options.shared.system ? lakesvc::TrustRulesPolicy(state.shared) : lakesvc::OwnerOnlyPolicy(::getuid());
-  host.on_request = [activity = state.activity] { activity->Touch(); };
-  host.net_config = state.config;
-  return lakesvc::ServiceHost::Start(std::move(host), state.index, state.transport, state.fetches);
+  host.policy = options.shared.system ? lakesvc::TrustRulesPolicy(state.network.shared)
+                                      : lakesvc::OwnerOnlyPolicy(::getuid());
+  host.on_request = [activity = state.sessions.activity] { activity->Touch(); };
+  host.net_config = state.network.config;
+  return lakesvc::ServiceHost::Start(std::move(host), state.local.index, state.network.transport,
+                                     state.network.fetches);
 }
 
 // The transport every download and upload goes through, configured from the options and config.
@@ -165,33 +167,32 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   if (!shared_cache.ok()) return shared_cache.status();
   core::ActivityTracker activity;
   core::PeerRegistry peers;
+  keycache::ProjectKeyCache key_cache(8, watch_hub);
+  core::ProgressHub progress_hub;
+  stats::PendingRuns pending_runs;
   std::atomic<bool> shutdown_requested{false};
   core::DaemonState state;
-  state.socket_path = options.socket_path;
-  state.state_dir = options.state_dir;
-  state.default_cache_dir = options.default_cache_dir;
-  state.activity = &activity;
-  state.peers = &peers;
-  state.index = index->get();
-  keycache::ProjectKeyCache key_cache(8, watch_hub);
-  state.key_cache = &key_cache;
-  state.watches = watch_hub;
-  state.plan_memo = plan_memo.get();
-  state.config = &config;
-  state.transport = transport->get();
-  state.fetches = &fetches;
-  state.unpack_pool = &unpack_pool;
-  state.dep_hashes = &dep_hashes;
-  state.shared = shared_cache->get();
-  core::ProgressHub progress_hub;
-  state.progress_hub = &progress_hub;
-  stats::PendingRuns pending_runs;
-  state.pending_runs = &pending_runs;
-  state.quota = &quota;
-  state.request_shutdown = [&shutdown_requested] {
-    shutdown_requested = true;
-    ::kill(::getpid(), SIGTERM);  // wakes the sigtimedwait loop below
-  };
+  state.identity = {.socket_path = options.socket_path,
+                    .state_dir = options.state_dir,
+                    .default_cache_dir = options.default_cache_dir};  // lake_service_port: below
+  state.local = {.index = index->get(),
+                 .quota = &quota,
+                 .key_cache = &key_cache,
+                 .dep_hashes = &dep_hashes,
+                 .plan_memo = plan_memo.get(),
+                 .watches = watch_hub,
+                 .unpack_pool = &unpack_pool};
+  state.network = {.config = &config,
+                   .transport = transport->get(),
+                   .fetches = &fetches,
+                   .shared = shared_cache->get()};
+  state.observers = {.progress_hub = &progress_hub, .pending_runs = &pending_runs};
+  state.sessions = {.activity = &activity,
+                    .peers = &peers,
+                    .request_shutdown = [&shutdown_requested] {
+                      shutdown_requested = true;
+                      ::kill(::getpid(), SIGTERM);  // wakes the sigtimedwait loop below
+                    }};
   service::CacheService service(&state);
   service::SystemService system_service(&state, &service);  // a system daemon serves only blobs
 
@@ -210,7 +211,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
     server->Shutdown();
     return listener.status();
   }
-  if (*lake_service) state.lake_service_port = (*lake_service)->port();
+  if (*lake_service) state.identity.lake_service_port = (*lake_service)->port();
   // A Lake service on a port we bound ourselves would vanish with an idle exit (nothing restarts
   // us on the next connection, unlike systemd's socket): the daemon then stays up.
   const bool may_idle_exit = options.idle_timeout.count() > 0 && !(*lake_service && passed->lake_fd < 0);

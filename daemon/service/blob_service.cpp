@@ -47,23 +47,23 @@ struct Caller {
   multiuser::SharedCache* shared = nullptr;
 };
 
-std::optional<Caller> Identify(const core::DaemonState& state, grpc::ServerContext* context,
-                               grpc::Status* error) {
-  if (state.shared == nullptr || !state.shared->system()) {
+std::optional<Caller> Identify(const core::Network& network, const core::Sessions& sessions,
+                               grpc::ServerContext* context, grpc::Status* error) {
+  if (network.shared == nullptr || !network.shared->system()) {
     *error = grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                           "this leancached is not a shared system daemon (start it with --system)");
     return std::nullopt;
   }
-  auto creds = state.peers == nullptr ? std::nullopt : state.peers->Lookup(context->peer());
+  auto creds = sessions.peers == nullptr ? std::nullopt : sessions.peers->Lookup(context->peer());
   if (!creds || creds->uid == static_cast<uid_t>(-1)) {
     *error = grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                           "cannot identify the caller (no SO_PEERCRED credentials)");
     return std::nullopt;
   }
   Caller caller;
-  caller.shared = state.shared;
+  caller.shared = network.shared;
   caller.who = multiuser::ResolvePrincipal(creds->uid, creds->gid);
-  caller.access = state.shared->Policy().Decide(caller.who);
+  caller.access = network.shared->Policy().Decide(caller.who);
   return caller;
 }
 
@@ -90,7 +90,7 @@ grpc::Status ReadDenied(const Caller& caller) {
 grpc::Status StatBlob(const core::DaemonState& state, grpc::ServerContext* context,
                       const v1::BlobRef& request, v1::BlobInfo* reply) {
   grpc::Status error;
-  auto caller = Identify(state, context, &error);
+  auto caller = Identify(state.network, state.sessions, context, &error);
   if (!caller) return error;
   if (!caller->access.read) return ReadDenied(*caller);
   auto key = ParseHash16(request.hash16());
@@ -114,7 +114,7 @@ grpc::Status StatBlob(const core::DaemonState& state, grpc::ServerContext* conte
 grpc::Status ReadBlob(const core::DaemonState& state, grpc::ServerContext* context,
                       const v1::BlobRef& request, grpc::ServerWriter<v1::BlobChunk>* writer) {
   grpc::Status error;
-  auto caller = Identify(state, context, &error);
+  auto caller = Identify(state.network, state.sessions, context, &error);
   if (!caller) return error;
   if (!caller->access.read) return ReadDenied(*caller);
   auto key = ParseHash16(request.hash16());
@@ -154,7 +154,7 @@ grpc::Status ReadBlob(const core::DaemonState& state, grpc::ServerContext* conte
 grpc::Status WriteBlob(const core::DaemonState& state, grpc::ServerContext* context,
                        grpc::ServerReader<v1::BlobChunk>* reader, v1::WriteBlobReply* reply) {
   grpc::Status error;
-  auto caller = Identify(state, context, &error);
+  auto caller = Identify(state.network, state.sessions, context, &error);
   if (!caller) return error;
   const multiuser::TrustPolicy policy = caller->shared->Policy();
   if (caller->access.write == multiuser::WriteAccess::kNone) {

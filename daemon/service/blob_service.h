@@ -1,6 +1,7 @@
 #pragma once
 // The shared-cache blob RPCs of the system daemon. Each identifies its caller by SO_PEERCRED
-// (state.peers), asks the multiuser::TrustPolicy what the caller may do, and serves the multiuser::SharedStore:
+// (state.sessions.peers), asks the multiuser::TrustPolicy of state.network.shared what the caller
+// may do, and serves the multiuser::SharedStore:
 // * StatBlob: the trusted archive (with its path, to be opened in place), else the caller's own
 //   quarantined one (no path: it is only readable through ReadBlob); found=false otherwise.
 // * ReadBlob: the same archive as a stream; the first chunk carries hash16, size and sha256.

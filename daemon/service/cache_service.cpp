@@ -40,7 +40,7 @@ void CacheService::AddUnary(const std::string& rpc, Fn fn) {
       Path(rpc), grpc::internal::RpcMethod::NORMAL_RPC,
       new grpc::internal::RpcMethodHandler<CacheService, Request, Reply>(
           [fn](CacheService* self, grpc::ServerContext* context, const Request* request, Reply* reply) {
-            core::ActivityTracker::Scope scope(self->state_->activity);
+            core::ActivityTracker::Scope scope(self->state_->sessions.activity);
             return fn(*self->state_, context, *request, reply);
           },
           this)));
@@ -53,7 +53,7 @@ void CacheService::AddServerStreaming(const std::string& rpc, Fn fn) {
       new grpc::internal::ServerStreamingHandler<CacheService, Request, Reply>(
           [fn](CacheService* self, grpc::ServerContext* context, const Request* request,
                grpc::ServerWriter<Reply>* writer) {
-            core::ActivityTracker::Scope scope(self->state_->activity);
+            core::ActivityTracker::Scope scope(self->state_->sessions.activity);
             return fn(*self->state_, context, *request, writer);
           },
           this)));
@@ -66,7 +66,7 @@ void CacheService::AddClientStreaming(const std::string& rpc, Fn fn) {
       new grpc::internal::ClientStreamingHandler<CacheService, Request, Reply>(
           [fn](CacheService* self, grpc::ServerContext* context, grpc::ServerReader<Request>* reader,
                Reply* reply) {
-            core::ActivityTracker::Scope scope(self->state_->activity);
+            core::ActivityTracker::Scope scope(self->state_->sessions.activity);
             return fn(*self->state_, context, reader, reply);
           },
           this)));
@@ -98,23 +98,23 @@ CacheService::CacheService(core::DaemonState* state) : state_(state) {
 
 grpc::Status CacheService::Shutdown(grpc::ServerContext*, const v1::ShutdownRequest*,
                                     v1::ShutdownReply*) {
-  state_->request_shutdown();
+  state_->sessions.request_shutdown();
   return grpc::Status::OK;
 }
 
 grpc::Status CacheService::Status(grpc::ServerContext*, const v1::StatusRequest*,
                                   v1::StatusReply* reply) {
-  core::ActivityTracker::Scope scope(state_->activity);
+  core::ActivityTracker::Scope scope(state_->sessions.activity);
   reply->set_version(LEANCACHE_VERSION);
   reply->set_pid(::getpid());
-  reply->set_uptime_seconds(state_->activity->uptime_seconds());
-  reply->set_socket(state_->socket_path);
-  reply->set_cache_dir(state_->default_cache_dir.string());
-  reply->set_state_dir(state_->state_dir.string());
-  reply->set_requests_served(state_->activity->served());
-  reply->set_active_requests(state_->activity->active() - 1);  // not counting this one
-  if (state_->index != nullptr) {
-    auto stats = state_->index->Stats();
+  reply->set_uptime_seconds(state_->sessions.activity->uptime_seconds());
+  reply->set_socket(state_->identity.socket_path);
+  reply->set_cache_dir(state_->identity.default_cache_dir.string());
+  reply->set_state_dir(state_->identity.state_dir.string());
+  reply->set_requests_served(state_->sessions.activity->served());
+  reply->set_active_requests(state_->sessions.activity->active() - 1);  // not counting this one
+  if (state_->local.index != nullptr) {
+    auto stats = state_->local.index->Stats();
     if (stats.ok()) {
       auto* idx = reply->mutable_index();
       idx->set_files(stats->files);

@@ -23,6 +23,11 @@ void RunStageOrUnstage(const core::DaemonState& state, const v1::CommandRequest&
   (unstage ? commands::RunUnstage : commands::RunStage)(state, request, sink);
 }
 
+// `leancache lake VERB`: the Lake verbs get only the roles they use.
+void RunLakeVerb(const core::DaemonState& state, const v1::CommandRequest& request, core::EventSink& sink) {
+  lake::RunLake({state.identity, state.local, state.network}, request, sink);
+}
+
 }  // namespace
 
 const std::vector<CommandRpc>& CommandTable() {
@@ -33,7 +38,7 @@ const std::vector<CommandRpc>& CommandTable() {
       {"Stage", &RunStageOrUnstage},    {"Put", &commands::RunPut},
       {"Commit", &commands::RunCommit}, {"Verify", &commands::RunVerify},
       {"Stats", &commands::RunStats},   {"Gc", &commands::RunGc},
-      {"Lake", &lake::RunLake},
+      {"Lake", &RunLakeVerb},
   };
   return table;
 }

@@ -11,7 +11,8 @@
 
 namespace leancache::service {
 
-// Runs one command to its end; the command sends Done itself.
+// Runs one command to its end; the command sends Done itself. Commands get the whole state and
+// hand each job below them only the roles it uses.
 using CommandFn = void (*)(const core::DaemonState&, const v1::CommandRequest&, core::EventSink&);
 
 struct CommandRpc {

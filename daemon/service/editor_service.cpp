@@ -9,7 +9,7 @@ namespace leancache::service {
 
 grpc::Status FileStatus(const core::DaemonState& state, grpc::ServerContext*,
                         const v1::FileStatusRequest& request, v1::FileStatusReply* reply) {
-  auto result = editor::ComputeFileStatus(state, request);
+  auto result = editor::ComputeFileStatus(state.local, state.network, request);
   if (!result.ok()) {
     spdlog::debug("FileStatus in {}: {}", request.invocation().project_root(), result.status().ToString());
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string(result.status().message()));

@@ -28,7 +28,7 @@ grpc::Status RunPrefetch(const core::DaemonState& state, grpc::ServerContext* co
     return grpc::Status::OK;
   }
   std::vector<std::string> modules(request.modules().begin(), request.modules().end());
-  auto project = project::ComputeProjectKeys(state, request.invocation(), modules, sink);
+  auto project = project::ComputeProjectKeys(state.local, request.invocation(), modules, sink);
   if (!project.ok()) {
     sink.Fail(project.status());
     return grpc::Status::OK;
@@ -49,7 +49,7 @@ grpc::Status RunPrefetch(const core::DaemonState& state, grpc::ServerContext* co
     sink.Done(130);
     return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by client");
   }
-  get::RunGetJob(state, *project, get::GetFlags{}, sink);
+  get::RunGetJob(state.local, state.network, state.observers, *project, get::GetFlags{}, sink);
   if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by client");
   return grpc::Status::OK;
 }

@@ -32,16 +32,18 @@ bool IsLeanFile(const std::filesystem::path& p) { return p.extension() == ".lean
 // One Watch stream's state.
 class WatchSession {
  public:
-  WatchSession(const core::DaemonState& state, grpc::ServerContext* context,
+  WatchSession(const core::LocalCache& local, const core::JobObservers& observers, grpc::ServerContext* context,
                grpc::ServerWriter<v1::WatchEvent>* writer, project::OpenProject project, store::BlobStore* store)
-      : state_(state), context_(context), writer_(writer), project_(std::move(project)), store_(store) {}
+      : local_(local), observers_(observers), context_(context), writer_(writer), project_(std::move(project)),
+        store_(store) {}
 
   grpc::Status Run() {
     std::unique_ptr<core::ProgressHub::Subscription> sub;
-    if (state_.progress_hub != nullptr) sub = state_.progress_hub->Subscribe(project_.request.project_root.string());
+    core::ProgressHub* hub = observers_.progress_hub;
+    if (hub != nullptr) sub = hub->Subscribe(project_.request.project_root.string());
     auto watcher = editor::ProjectWatcher::Start({project_.request.project_root}, {project_.cache_dir});
     if (!watcher.ok()) return ToGrpc(watcher.status());
-    auto first = editor::TakeSnapshot(state_, project_, store_, extra_roots_);
+    auto first = editor::TakeSnapshot(local_, project_, store_, extra_roots_);
     if (first.ok()) snapshot_ = std::move(*first);
     else spdlog::info("watch {}: keys not computable yet: {}", project_.request.project_root.string(), first.status().ToString());
 
@@ -77,7 +79,7 @@ class WatchSession {
       changed_modules.push_back(*module);
       if (!snapshot_.modules.count(*module)) extra_roots_.insert(*module);
     }
-    auto now = editor::TakeSnapshot(state_, project_, store_, extra_roots_);
+    auto now = editor::TakeSnapshot(local_, project_, store_, extra_roots_);
     if (!now.ok()) {
       // The graph cannot be hashed (typically a header being typed): report the edited files,
       // keep the last good states of everything else.
@@ -116,7 +118,8 @@ class WatchSession {
     return true;
   }
 
-  const core::DaemonState& state_;
+  const core::LocalCache& local_;        // key graphs, archives, unpacked state
+  const core::JobObservers& observers_;  // the progress of gets on this project
   grpc::ServerContext* context_;
   grpc::ServerWriter<v1::WatchEvent>* writer_;
   project::OpenProject project_;
@@ -131,12 +134,12 @@ grpc::Status RunWatch(const core::DaemonState& state, grpc::ServerContext* conte
                       const v1::WatchRequest& request, grpc::ServerWriter<v1::WatchEvent>* writer) {
   auto project = project::Open(request.invocation());
   if (!project.ok()) return ToGrpc(absl::InvalidArgumentError(project.status().message()));
-  auto store = store::BlobStore::Open(project->cache_dir, state.index);
+  auto store = store::BlobStore::Open(project->cache_dir, state.local.index);
   if (!store.ok()) {
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                         absl::StrCat("cannot open CACHEDIR: ", store.status().message()));
   }
-  WatchSession session(state, context, writer, std::move(*project), store->get());
+  WatchSession session(state.local, state.observers, context, writer, std::move(*project), store->get());
   return session.Run();
 }
 

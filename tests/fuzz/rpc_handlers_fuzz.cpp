@@ -199,19 +199,19 @@ void Setup() {
   g->unpack_pool = std::make_unique<leancache::get::UnpackPool>(2);
 
   auto& s = g->state;
-  s.socket_path = (g->root / "leancached.sock").string();
-  s.state_dir = g->root / "state";
-  s.default_cache_dir = g->root / "cache/mathlib";
-  s.activity = &g->activity;
-  s.peers = &g->peers;
-  s.index = g->index.get();
-  s.key_cache = &g->key_cache;
-  s.config = &g->config;
-  s.transport = g->transport.get();
-  s.fetches = g->fetches.get();
-  s.unpack_pool = g->unpack_pool.get();
-  s.dep_hashes = &g->dep_hashes;
-  s.request_shutdown = [] { Fail("shutdown requested"); };
+  s.identity.socket_path = (g->root / "leancached.sock").string();
+  s.identity.state_dir = g->root / "state";
+  s.identity.default_cache_dir = g->root / "cache/mathlib";
+  s.sessions.activity = &g->activity;
+  s.sessions.peers = &g->peers;
+  s.sessions.request_shutdown = [] { Fail("shutdown requested"); };
+  s.local.index = g->index.get();
+  s.local.key_cache = &g->key_cache;
+  s.local.unpack_pool = g->unpack_pool.get();
+  s.local.dep_hashes = &g->dep_hashes;
+  s.network.config = &g->config;
+  s.network.transport = g->transport.get();
+  s.network.fetches = g->fetches.get();
   g->service = std::make_unique<leancache::service::CacheService>(&g->state);
 
   grpc::ServerBuilder builder;

@@ -45,10 +45,10 @@ class SystemDaemon {
     auto shared = SharedCache::Open(options);
     EXPECT_TRUE(shared.ok()) << shared.status();
     shared_ = std::move(*shared);
-    state_.socket_path = socket_.string();
-    state_.activity = &activity_;
-    state_.peers = &peers_;
-    state_.shared = shared_.get();
+    state_.identity.socket_path = socket_.string();
+    state_.sessions.activity = &activity_;
+    state_.sessions.peers = &peers_;
+    state_.network.shared = shared_.get();
     full_ = std::make_unique<service::CacheService>(&state_);
     service_ = std::make_unique<service::SystemService>(&state_, full_.get());
     grpc::ServerBuilder builder;
