@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/clock/unix_ms.h"
 #include "common/fs/temp_sweep.h"
 #include "daemon/get/download_rounds.h"
 #include "daemon/get/downstream_checks.h"
@@ -95,8 +96,7 @@ void RunGetJob(const core::LocalCache& local, const core::Network& network,
     sink.Err(std::string(cap.status().message()));
     return sink.Done(1);
   }
-  const int64_t started_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t started_unix_ms = clock::UnixMs();
   JobContext ctx{local, network, observers, project, flags, sink, std::move(*store), *cap, started,
                  started_unix_ms, std::make_shared<JobState>(), ItemsInScope(project)};
   for (const auto& root : project.roots) {

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "common/clock/unix_ms.h"
 #include "daemon/index/negative_cache.h"
 #include "daemon/sources/negative_cache_ttl.h"
 #include "spdlog/spdlog.h"
@@ -21,10 +22,7 @@ RecentMisses::RecentMisses(index::Index* index, const sources::Config& config,
   }
 }
 
-int64_t RecentMisses::NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
-}
+int64_t RecentMisses::NowMs() { return clock::UnixMs(); }
 
 RecentMisses::Known RecentMisses::Lookup(const sources::Round& round, const std::vector<std::string>& hash16s) const {
   Known known;

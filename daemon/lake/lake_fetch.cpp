@@ -119,7 +119,7 @@ FetchReport FetchArtifacts(const core::Network& network, lakestore::LakeBlobStor
     std::vector<lakestore::LakeBlobInfo> infos;
   };
   auto landed = std::make_shared<Landed>();
-  absl::StatusOr<std::vector<std::string>> urls = DownloadUrls(*state.transport, store, service, scope, missing);
+  absl::StatusOr<std::vector<std::string>> urls = DownloadUrls(*network.transport, store, service, scope, missing);
   if (!urls.ok()) {  // no URL, no download: every missing artifact fails with the lookup's error
     for (const auto& w : missing) report.failed += w.missing_exts.size();
     report.errors.push_back(std::string(urls.status().message()));

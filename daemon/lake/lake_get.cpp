@@ -7,9 +7,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/clock/unix_ms.h"
 #include "common/fs/fd.h"
 #include "common/fs/temp_sweep.h"
 #include "common/lake/cache_layout.h"
+#include "daemon/lake/get_memo.h"
 #include "daemon/lake/lake_evict.h"
 #include "daemon/lake/lake_fetch.h"
 #include "daemon/lake/lake_git.h"
@@ -17,7 +19,9 @@
 #include "daemon/lake/lake_start.h"
 #include "daemon/lake/lake_verbs.h"
 #include "daemon/transfer/redact.h"
+#include "daemon/transfer/small_body.h"
 #include "daemon/transfer/transport.h"
+#include "spdlog/spdlog.h"
 
 namespace leancache::lake {
 namespace {
@@ -45,20 +49,18 @@ Lookup DownloadRevision(const core::Network& network, const Service& service, co
   std::error_code ec;
   std::filesystem::create_directories(local_file.parent_path(), ec);
   if (ec) return {Lookup::kError, absl::StrCat("cannot create ", local_file.parent_path().string(), ": ", ec.message())};
-  static std::atomic<uint64_t> counter{0};
-  get.temp_path = fs::TempName(local_file.parent_path().string(), ::getpid(),
-                               absl::StrCat(rev.substr(0, 12), "-", counter.fetch_add(1)));
-  transfer::Result r = network.transport->StartGet(get).result.get();
+  const std::string url = get.url;
+  absl::StatusOr<transfer::SmallReply> reply =
+      transfer::FetchSmallBody(*network.transport, std::move(get), local_file.parent_path(), rev.substr(0, 12));
+  if (!reply.ok()) return {Lookup::kError, std::string(reply.status().message())};
+  const transfer::Result& r = reply->result;
   if (r.verdict == transfer::Verdict::kMiss && r.http_status == 404) return {Lookup::kMiss, ""};
-  if (r.verdict != transfer::Verdict::kDelivered) {
-    std::filesystem::remove(get.temp_path, ec);
+  if (!r.ok()) {
     return {Lookup::kError, absl::StrCat("failed to GET URL, error ", r.http_status,
                                          r.error.empty() ? "" : absl::StrCat(" (", r.error, ")"), ": ",
-                                         transfer::RedactUrl(get.url))};
+                                         transfer::RedactUrl(url))};
   }
-  absl::StatusOr<std::string> body = fs::ReadFile(get.temp_path);
-  std::filesystem::remove(get.temp_path, ec);
-  if (!body.ok()) return {Lookup::kError, std::string(body.status().message())};
+  const std::string* body = &reply->body;
   std::string trimmed(absl::StripAsciiWhitespace(*body));
   if (absl::Status s = WriteFileAtomically(local_file, trimmed); !s.ok()) return {Lookup::kError, std::string(s.message())};
   return {Lookup::kFound, trimmed};
@@ -110,14 +112,22 @@ absl::StatusOr<Walk> FindMapping(const core::Network& network, const VerbStart& 
   return absl::NotFoundError(absl::StrCat(pkg.info.name, ": no outputs found in ", revs.size(), " revisions from HEAD"));
 }
 
-// Downloads the artifacts of `map`; returns the exit code.
-int DownloadAll(const core::LocalCache& local, const core::Network& network, const VerbStart& v,
+// What DownloadAll did: its exit code, and whether everything was already present (then `entry`
+// is what the memo keeps).
+struct Downloaded {
+  int code = 0;
+  bool all_present = false;
+  CurrentGet entry;
+};
+
+// Downloads the artifacts of `map`.
+Downloaded DownloadAll(const core::LocalCache& local, const core::Network& network, const VerbStart& v,
                 const Service& service, const RemoteScope& scope, const MappingFile& map, core::EventSink& sink) {
   absl::StatusOr<std::unique_ptr<lakestore::LakeBlobStore>> store =
       lakestore::LakeBlobStore::Open(ArtifactsDir(v.ctx.cache_dir), local.index);
   if (!store.ok()) {
     sink.Err(absl::StrCat("error: ", store.status().message()));
-    return 1;
+    return {1};
   }
   FetchOptions options;
   options.force = v.args.Has("force-download");
@@ -144,9 +154,39 @@ int DownloadAll(const core::LocalCache& local, const core::Network& network, con
   }
   if (report.failed > 0) {
     sink.Err(absl::StrCat("error: ", scope.value, ": failed to download some artifacts"));
-    return 1;
+    return {1};
   }
-  return 0;
+  Downloaded done{0, report.present == wanted.size()};
+  done.entry.artifacts = wanted.size();
+  for (const auto& a : wanted) done.entry.hashes.push_back(a.hash);
+  std::sort(done.entry.hashes.begin(), done.entry.hashes.end());
+  done.entry.hashes.erase(std::unique(done.entry.hashes.begin(), done.entry.hashes.end()), done.entry.hashes.end());
+  done.entry.touched_ms = clock::UnixMs();
+  return done;
+}
+
+// The answer of a get the memo knows to be current: the same lines as a full check, and the
+// artifacts' last use recorded again when that was long ago.
+void AnswerFromMemo(const core::LocalCache& local, const VerbStart& v, const std::string& key, CurrentGet hit,
+                    const std::string& package, const std::string& rev, const RemoteScope& scope,
+                    core::EventSink& sink) {
+  for (const auto& w : hit.warnings) sink.Err(absl::StrCat("warning: ", w));
+  sink.Out(absl::StrCat(package, ": found outputs for revision ", rev));
+  sink.Out(absl::StrCat(scope.value, ": ", hit.artifacts, " artifacts: 0 downloaded (0 bytes), ", hit.artifacts,
+                        " already present, 0 failed"));
+  if (clock::UnixMs() - hit.touched_ms > kTouchRefreshMs) {
+    absl::StatusOr<std::unique_ptr<lakestore::LakeBlobStore>> store =
+        lakestore::LakeBlobStore::Open(ArtifactsDir(v.ctx.cache_dir), local.index);
+    absl::StatusOr<size_t> touched = store.ok() ? (*store)->Touch(hit.hashes, v.ctx.root.string()) : store.status();
+    if (!touched.ok()) {
+      spdlog::warn("lake get: cannot record the last use of {} artifact(s): {}", hit.hashes.size(),
+                   touched.status().ToString());
+    } else {
+      hit.touched_ms = clock::UnixMs();
+      local.lake_gets->Update(key, std::move(hit));
+    }
+  }
+  sink.Done(0);
 }
 
 // Mapping lines refused while reading (bad JSON, unsafe artifact names): the rest was used, but
@@ -175,6 +215,9 @@ void RunGet(const core::LocalCache& local, const core::Network& network, const v
   absl::StatusOr<std::optional<RemoteScope>> scope = SelectScope(v->ctx, v->args, pkg->info, true, false);
   if (!scope.ok()) return Fail(sink, scope.status().message());
   MappingFile map;
+  LakeGetMemo* memo = local.lake_gets;
+  std::string memo_key;
+  std::optional<LakeGetMemo::Ticket> ticket;
   if (!v->args.positional.empty()) {
     if (v->args.Has("rev")) sink.Err("warning: `--rev` is ignored when a mappings file is given");
     absl::StatusOr<MappingFile> parsed = LoadMappingsStrict(v->ctx.Resolve(v->args.positional[0]), sink);
@@ -183,6 +226,14 @@ void RunGet(const core::LocalCache& local, const core::Network& network, const v
   } else {
     absl::StatusOr<Walk> walk = FindMapping(network, *v, *service, **scope, *pkg, sink);
     if (!walk.ok()) return Fail(sink, walk.status().message());
+    if (memo != nullptr && !v->args.Has("force-download") && !v->args.Has("mappings-only")) {
+      memo_key = LakeGetKey(v->ctx.cache_dir, pkg->info.name, walk->rev, service->name.value_or(service->api),
+                            absl::StrCat((*scope)->repo, ":", (*scope)->value), v->ctx.root.string());
+      if (std::optional<CurrentGet> hit = memo->Current(memo_key)) {
+        return AnswerFromMemo(local, *v, memo_key, *std::move(hit), pkg->info.name, walk->rev, **scope, sink);
+      }
+      ticket = memo->Begin(memo_key, LakeGetDirs(v->ctx.cache_dir, pkg->info.name));
+    }
     absl::StatusOr<MappingFile> parsed = ParseMappingFile(walk->mapping, walk->origin, /*strict=*/false);
     if (!parsed.ok()) return Fail(sink, parsed.status().message());
     map = *std::move(parsed);
@@ -196,9 +247,15 @@ void RunGet(const core::LocalCache& local, const core::Network& network, const v
     sink.Out(absl::StrCat(pkg->info.name, ": wrote ", *written, " mappings (artifacts are fetched on demand)"));
     return sink.Done(RefusedLines(map, sink));
   }
-  int code = DownloadAll(local, network, *v, *service, **scope, map, sink);
+  Downloaded done = DownloadAll(local, network, *v, *service, **scope, map, sink);
   int refused = RefusedLines(map, sink);
-  sink.Done(code != 0 ? code : refused);
+  if (ticket && done.code == 0 && refused == 0 && *written == 0 && done.all_present) {
+    done.entry.warnings = map.warnings;
+    memo->Record(*std::move(ticket), std::move(done.entry));
+  } else if (!memo_key.empty()) {
+    memo->Forget(memo_key);
+  }
+  sink.Done(done.code != 0 ? done.code : refused);
 }
 
 }  // namespace leancache::lake

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/clock/unix_ms.h"
 #include "common/fs/fd.h"
 #include "common/fs/temp_sweep.h"
 #include "common/hash/lean_hash.h"
@@ -20,11 +21,6 @@
 
 namespace leancache::lakestore {
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // Lake hash + SHA-256 + size of an open file.
 struct Verified {
@@ -80,7 +76,7 @@ std::filesystem::path LakeBlobStore::PathOf(uint64_t lake_hash, std::string_view
 absl::StatusOr<fs::OwnedFile> LakeBlobStore::NewTemp(uint64_t lake_hash) {
   for (int attempt = 0; attempt < 16; ++attempt) {
     uint32_t r = 0;
-    if (::getrandom(&r, sizeof(r), 0) != sizeof(r)) r = static_cast<uint32_t>(NowMs()) ^ static_cast<uint32_t>(attempt);
+    if (::getrandom(&r, sizeof(r), 0) != sizeof(r)) r = static_cast<uint32_t>(clock::UnixMs()) ^ static_cast<uint32_t>(attempt);
     std::string path = fs::TempName(dir_.string(), ::getpid(), absl::StrFormat("%s%08x", hash::Hex16(lake_hash), r));
     fs::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
     if (fd.valid()) return fs::OwnedFile(path);
@@ -95,7 +91,7 @@ absl::StatusOr<LakeBlobInfo> LakeBlobStore::Record(uint64_t lake_hash, const std
   absl::StatusOr<std::optional<index::BlobRecord>> old = index_->GetBlob(dir_key_, lake_hash);
   if (!old.ok()) return old.status();
   index::BlobRecord rec = old->value_or(index::BlobRecord());
-  const int64_t now = NowMs();
+  const int64_t now = clock::UnixMs();
   if (!old->has_value() || rec.sha256 != sha || rec.size != size) {
     rec.size = size;
     rec.sha256 = sha;
@@ -124,7 +120,7 @@ absl::Status LakeBlobStore::SyncDir() { return fs::FsyncDir(dir_.string()); }
 absl::Status LakeBlobStore::RecordAll(const std::vector<LakeBlobInfo>& blobs, std::string_view user,
                                       std::string_view origin) {
   if (blobs.empty()) return absl::OkStatus();
-  const int64_t now = NowMs();
+  const int64_t now = clock::UnixMs();
   std::vector<std::pair<uint64_t, index::BlobRecord>> out;
   for (const auto& b : blobs) {
     absl::StatusOr<std::optional<index::BlobRecord>> old = index_->GetBlob(dir_key_, b.lake_hash);
@@ -213,7 +209,7 @@ absl::StatusOr<LakeBlobInfo> LakeBlobStore::Find(uint64_t lake_hash, std::string
 }
 
 absl::StatusOr<size_t> LakeBlobStore::Touch(absl::Span<const uint64_t> hashes, std::string_view user) {
-  const int64_t now = NowMs();
+  const int64_t now = clock::UnixMs();
   return index_->UpdateBlobs(dir_key_, hashes, [&](index::BlobRecord& r) {
     r.last_access_ms = now;
     if (!user.empty()) r.users.insert(std::string(user));

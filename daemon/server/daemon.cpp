@@ -19,6 +19,7 @@
 #include "daemon/index/index.h"
 #include "daemon/lakesvc/service_host.h"
 #include "daemon/get/plan_memo.h"
+#include "daemon/lake/get_memo.h"
 #include "daemon/keycache/project_key_cache.h"
 #include "daemon/stats/pending_runs.h"
 #include "daemon/watch/dir_watch_hub.h"
@@ -161,7 +162,11 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
   if (!watches.ok()) spdlog::warn("no change notifications ({}); warm requests check every file", watches.status().ToString());
   watch::DirWatchHub* watch_hub = watches.ok() ? watches->get() : nullptr;
   std::unique_ptr<get::PlanMemo> plan_memo;
-  if (watch_hub != nullptr) plan_memo = std::make_unique<get::PlanMemo>(watch_hub);
+  std::unique_ptr<lake::LakeGetMemo> lake_gets;
+  if (watch_hub != nullptr) {
+    plan_memo = std::make_unique<get::PlanMemo>(watch_hub);
+    lake_gets = std::make_unique<lake::LakeGetMemo>(watch_hub);
+  }
 
   auto shared_cache = multiuser::SharedCache::Open(options.shared);
   if (!shared_cache.ok()) return shared_cache.status();
@@ -180,6 +185,7 @@ absl::Status RunDaemon(const DaemonOptions& options, const std::function<void()>
                  .key_cache = &key_cache,
                  .dep_hashes = &dep_hashes,
                  .plan_memo = plan_memo.get(),
+                 .lake_gets = lake_gets.get(),
                  .watches = watch_hub,
                  .unpack_pool = &unpack_pool};
   state.network = {.config = &config,

@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/clock/unix_ms.h"
 #include "common/fs/fd.h"
 #include "daemon/store/blob_name.h"
 #include "daemon/store/file_digest.h"
@@ -25,11 +26,6 @@ namespace {
 
 constexpr size_t kScanBatch = 256;  // records per index transaction while scanning
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 uint32_t RandomU32() {
   uint32_t v = 0;
@@ -66,7 +62,7 @@ absl::StatusOr<index::BlobRecord> BlobStore::Examine(uint64_t key) const {
   index::BlobRecord record;
   record.size = digest->size;
   record.sha256 = digest->sha256;
-  record.added_ms = record.last_access_ms = NowMs();
+  record.added_ms = record.last_access_ms = clock::UnixMs();
   return record;
 }
 
@@ -134,7 +130,7 @@ absl::StatusOr<index::BlobRecord> BlobStore::Adopt(const std::filesystem::path& 
   record.size = digest->size;
   record.sha256 = digest->sha256;
   record.origin = std::string(origin);
-  record.added_ms = record.last_access_ms = NowMs();
+  record.added_ms = record.last_access_ms = clock::UnixMs();
   absl::StatusOr<std::optional<index::BlobRecord>> previous = index_->GetBlob(dir_key_, key);
   if (previous.ok() && *previous) record.users = (*previous)->users;
   if (absl::Status s = index_->PutBlob(dir_key_, key, record); !s.ok()) {
@@ -238,14 +234,14 @@ absl::StatusOr<ScanReport> BlobStore::EnsureScanned() {
   if (!removed.ok()) return removed.status();
   report.removed_parts = *removed;
 
-  if (absl::Status s = index_->MarkCacheDirScanned(dir_key_, NowMs()); !s.ok()) return s;
+  if (absl::Status s = index_->MarkCacheDirScanned(dir_key_, clock::UnixMs()); !s.ok()) return s;
   spdlog::info("indexed cache directory {}: {} archives, {} unusable, {} stale partial files removed",
                dir_.string(), report.indexed, report.invalid, report.removed_parts);
   return report;
 }
 
 absl::StatusOr<size_t> BlobStore::Touch(absl::Span<const uint64_t> keys) {
-  const int64_t now = NowMs();
+  const int64_t now = clock::UnixMs();
   return index_->UpdateBlobs(dir_key_, keys, [now](index::BlobRecord& r) {
     r.last_access_ms = std::max(r.last_access_ms, now);
   });

@@ -163,6 +163,23 @@ expect_contains "$out" "0 downloaded" "no-op get"
 expect_contains "$out" "${#ALL_ARTS[@]} already present" "no-op get"
 pass "no-op get: local revision file used, nothing downloaded"
 
+# The daemon remembers a get that had nothing to do (watched by inotify); a change in the Lake
+# cache must still be seen: a deleted artifact is downloaded again, a damaged outputs file rewritten.
+for _ in 1 2; do
+  out=$(LAKE_CACHE_DIR="$CC_DIR" "$LEANCACHE" -C "$C" lake get --service pub --repo owner/fixture 2>&1) || fail "repeated no-op get: $out"
+  expect_contains "$out" "found outputs for revision $C2" "repeated no-op get"
+  expect_contains "$out" "${#ALL_ARTS[@]} artifacts: 0 downloaded (0 bytes), ${#ALL_ARTS[@]} already present, 0 failed" "repeated no-op get"
+done
+rm -f "$CC_DIR/artifacts/$IL"
+out=$(LAKE_CACHE_DIR="$CC_DIR" "$LEANCACHE" -C "$C" lake get --service pub --repo owner/fixture 2>&1) || fail "get after a deletion: $out"
+expect_contains "$out" "1 downloaded" "get after an artifact was deleted"
+cmp "$PCACHE/artifacts/$IL" "$CC_DIR/artifacts/$IL" || fail "the deleted artifact did not come back"
+chmod u+w "$CC_DIR/outputs/fixture/0000000000000001.json" 2>/dev/null || true
+printf '{}' >"$CC_DIR/outputs/fixture/0000000000000001.json"
+out=$(LAKE_CACHE_DIR="$CC_DIR" "$LEANCACHE" -C "$C" lake get --service pub --repo owner/fixture 2>&1) || fail "get after damage: $out"
+cmp <(printf '%s' "$expected_ltar") "$CC_DIR/outputs/fixture/0000000000000001.json" || fail "a damaged outputs file was not rewritten"
+pass "repeated no-op gets answered alike; a deleted artifact and a damaged outputs file are still noticed and repaired"
+
 # --- a 403 on a revision is reported, not walked past ------------------------------------------------
 set +e
 out=$(LAKE_CACHE_DIR="$W/c403" "$LEANCACHE" -C "$C" lake get --service deny --repo owner/fixture 2>&1); rc=$?

@@ -30,11 +30,13 @@ import os
 import re
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from peer_lifetime import exit_with_parent  # noqa: E402
 
 PORT, ROOT, CDN = int(sys.argv[1]), sys.argv[2], sys.argv[3].rstrip("/")
 PREFIX = "/api/v1/"
@@ -130,14 +132,7 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(200, {"data": urls})
 
 
-def watch_parent():
-    parent, start = os.getppid(), time.monotonic()
-    while os.getppid() == parent and time.monotonic() - start < 900:
-        time.sleep(0.5)
-    os._exit(0)
-
-
-threading.Thread(target=watch_parent, daemon=True).start()
+exit_with_parent()
 server = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
 server.daemon_threads = True
 print("reservoirpeer listening on 127.0.0.1:%d" % PORT, flush=True)

@@ -11,7 +11,8 @@ requests must carry a matching (signed) x-amz-security-token.
 
 usage: /usr/bin/python3 s3peer.py PORT DATADIR
 credentials: env S3_ACCESS_KEY / S3_SECRET_KEY (default: the AWS documentation example pair).
-Prints "s3peer listening on 127.0.0.1:PORT" on stdout once it accepts connections.
+Prints "s3peer listening on 127.0.0.1:PORT" on stdout once it accepts connections. Exits by
+itself once the process that started it is gone (tests/tools/peer_lifetime.py).
 """
 import hashlib
 import hmac
@@ -25,6 +26,9 @@ from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.compat import HTTPHeaders
 from botocore.credentials import Credentials
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from peer_lifetime import exit_with_parent  # noqa: E402
 
 ACCESS_KEY = os.environ.get("S3_ACCESS_KEY", "AKIDEXAMPLE")
 SECRET_KEY = os.environ.get("S3_SECRET_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
@@ -162,6 +166,7 @@ def main():
     Handler.root = root
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
+    exit_with_parent()
     print("s3peer listening on 127.0.0.1:%d" % port, flush=True)
     server.serve_forever()
 
