@@ -14,6 +14,8 @@ const char* UsageText() {
          "          FILE '-' reads a JSON array from stdin: [\"a.ltar\", {\"file\": \"b.ltar\",\n"
          "          \"base\": \"dir\" | [\"dir0\", null, ...]}, ...]\n"
          "Comments: ltar -k FILE...\n"
+         "Batch:    ltar --pack-batch   (leancache) one pack per stdin line, each a JSON array\n"
+         "          of the arguments above, e.g. [\"-C\", \"dir\", \"a.ltar\", \"A.trace\", \"A.olean\"]\n"
          "\n"
          "Options (only before the first non-option argument):\n"
          "  -C DIR              add a base directory (the i-th -C is base i; default '.')\n"

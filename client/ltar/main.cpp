@@ -2,6 +2,7 @@
 // Exit codes as leantar: 0 success; unpack: 1 if any archive failed (truncated archives are
 // deleted and do not count as failures); -k: 1 on error; pack: 101 on failure (leantar panics);
 // usage errors and malformed JSON on stdin: 101 (leantar panics) / 1 for unknown options.
+// `ltar --pack-batch` (ours, pack_batch.h): one pack per stdin line; 101 if any failed.
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/ltar/cli_args.h"
+#include "client/ltar/pack_batch.h"
 #include "client/ltar/unpack_jobs.h"
 #include "common/fs/fd.h"
 #include "common/ltar/archive.h"
@@ -95,6 +97,14 @@ int Unpack(const CliArgs& a) {
 int main(int argc, char** argv) {
   using namespace leancache::ltar_cli;
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() == 1 && args[0] == "--pack-batch") {
+    absl::StatusOr<std::string> text = leancache::fs::ReadAll(STDIN_FILENO, "stdin");
+    if (!text.ok()) {
+      std::fprintf(stderr, "ltar: %s\n", std::string(text.status().message()).c_str());
+      return 101;
+    }
+    return RunPackBatch(*text, Pack);
+  }
   absl::StatusOr<CliArgs> a = ParseArgs(args);
   if (!a.ok()) {
     std::fprintf(stderr, "ltar: %s\n", std::string(a.status().message()).c_str());

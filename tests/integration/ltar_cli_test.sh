@@ -97,6 +97,18 @@ check_eq "pack mod rc" 0 $?; check_same "$P/mod.ltar" "$VEC/mod.ltar"
 "$LTAR" -C "$VEC/mb/b0" -C "$VEC/mb/b1" "$P/mb.ltar" lib/A.trace lib/A.ilean -i 1 ir/A.c
 check_same "$P/mb.ltar" "$VEC/mb.ltar"
 "$LTAR" -C "$VEC/v12" "$P/v2.ltar" M.trace M.ilean -c hi M.olean.hash; check_same "$P/v2.ltar" "$VEC/v2.ltar"
+# --pack-batch: the same archives from one process, byte for byte; a bad line is named by its
+# number and fails the batch (101) while the lines after it are still packed.
+B="$P/batch"; mkdir -p "$B"
+printf '%s\n' "[\"-C\", \"$VEC/m\", \"$B/single.ltar\", \"P/Attr.trace\", \"P/Attr.olean\"]" \
+  '["-x", "nope.ltar"]' 'not json' '' \
+  "[\"-C\", \"$VEC/mb/b0\", \"-C\", \"$VEC/mb/b1\", \"$B/mb.ltar\", \"lib/A.trace\", \"lib/A.ilean\", \"-i\", \"1\", \"ir/A.c\"]" \
+  | "$LTAR" --pack-batch 2>"$B/err"; check_eq "pack-batch with bad lines rc" 101 $?
+check_same "$B/single.ltar" "$VEC/single.ltar"
+check_same "$B/mb.ltar" "$VEC/mb.ltar"
+grep -q "pack-batch line 2: not a pack command" "$B/err" && ok || fail "pack-batch line 2: $(cat "$B/err")"
+grep -q "pack-batch line 3: " "$B/err" && ok || fail "pack-batch line 3: $(cat "$B/err")"
+check_eq "pack-batch errors" 2 "$(wc -l <"$B/err")"
 # a.ltar differs only in the lossless handling of "007": round trip must be exact.
 (cd "$VEC/a" && "$LTAR" "$P/a.ltar" lib/Foo/Bar.trace -c git=test@abc lib/Foo/Bar.olean \
   lib/Foo/Bar.olean.hash lib/Foo/Bar.ilean lib/Foo/Bar.ilean.hash ir/Foo/Bar.c ir/Foo/Bar.c.hash)

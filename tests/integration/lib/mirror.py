@@ -1,13 +1,13 @@
 #!/usr/bin/python3
 """Builds a Mathlib-style cache mirror from a generated workspace with built artifacts.
 
-usage: mirror.py LTAR PROJECT HASHES OUT_DIR [PREFIX]   (LEANCACHE_MIRROR_JOBS=N packs in parallel)
+usage: mirror.py LTAR PROJECT HASHES OUT_DIR [PREFIX]   (LEANCACHE_MIRROR_JOBS=N packs in N processes)
   HASHES: output of `leancache hash` (Module<TAB>hash16). Each module's build files are packed
   exactly as Mathlib's `pack` does (spec §6.2 order, paths relative to the project root, trace
   first, `-c git=mathlib4@<sha>`), into OUT_DIR/PREFIX/<hash16>.ltar (PREFIX default "f").
   Prints the number of archives written.
 """
-import os, subprocess, sys
+import json, os, subprocess, sys
 from concurrent.futures import ThreadPoolExecutor
 
 ltar, project, hashes, out = sys.argv[1:5]
@@ -44,6 +44,12 @@ for line in open(hashes):
     archive = os.path.join(out, prefix, h + ".ltar")
     jobs.append([ltar, archive, paths[0], "-c", "git=mathlib4@0123456789abcdef0123456789abcdef01234567"]
                 + paths[1:])
-with ThreadPoolExecutor(max_workers=int(os.environ.get("LEANCACHE_MIRROR_JOBS", "1"))) as pool:
-    list(pool.map(lambda argv: subprocess.run(argv, cwd=project, check=True), jobs))
+# `ltar --pack-batch`: one process packs a share of the archives (its zstd set-up, most of the
+# time of a small archive, is paid once per process instead of once per archive).
+workers = max(1, int(os.environ.get("LEANCACHE_MIRROR_JOBS", "1")))
+def pack_share(share):
+    lines = "".join(json.dumps(argv[1:]) + "\n" for argv in share)
+    subprocess.run([ltar, "--pack-batch"], input=lines.encode(), cwd=project, check=True)
+with ThreadPoolExecutor(max_workers=workers) as pool:
+    list(pool.map(pack_share, [jobs[i::workers] for i in range(workers)]))
 print(len(jobs))
