@@ -79,9 +79,20 @@ absl::Status DecodeBounded(const std::string& lgz, size_t files, uint64_t max) {
   return out.status();
 }
 
+// Every prefix of every vector must be refused. The suite (and CI, under ASan) tries every
+// offset in the first KiB and the last 256 bytes of each stream and every 13th one between
+// (~4 500 decodes);
+// with LEANCACHE_FULL_ROBUSTNESS=1 in the environment it tries all ~25 000 (a full run:
+// `LEANCACHE_FULL_ROBUSTNESS=1 build/tests/unit_lgz --gtest_filter=LgzRobustness.*`).
+bool TryTruncation(size_t len, size_t size) {
+  static const bool full = std::getenv("LEANCACHE_FULL_ROBUSTNESS") != nullptr;
+  return full || len < 1024 || len + 256 >= size || len % 13 == 0;
+}
+
 TEST(LgzRobustness, TruncationAtEveryOffsetIsAnError) {
   for (const Stream& s : Vectors()) {
     for (size_t len = 0; len < s.lgz.size(); ++len) {
+      if (!TryTruncation(len, s.lgz.size())) continue;
       absl::Status st = DecodeBounded(s.lgz.substr(0, len), s.files, 16 << 20);
       ASSERT_FALSE(st.ok()) << "prefix of " << len << " bytes decoded";
       ASSERT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << st;
