@@ -29,8 +29,10 @@ struct TransportOptions {
   RetryPolicy retry;
 
   // Threads that fsync delivered downloads and run their completion callbacks, off the
-  // network thread.
-  int sync_threads = 4;
+  // network thread. An fsync mostly waits for the disk, and concurrent ones share the file
+  // system's journal commits: 1 000 small files took 0.21-0.27 s to fsync with 16 threads,
+  // 0.31-0.45 s with 4 (ext4 here), so there are more threads than cores.
+  int sync_threads = 16;
 
   // Minimum time between two progress callbacks of one transfer.
   std::chrono::milliseconds progress_interval{100};
