@@ -63,26 +63,18 @@ azurite_exec() {
 }
 
 azurite_start() {
-  local cert=${1:-} key=${2:-} port attempt pid rc scheme=http
+  local cert=${1:-} key=${2:-} rc scheme=http
   azurite_install
   rc=$?
   [[ $rc == 0 ]] || return $rc
   [[ -n "$cert" ]] && scheme=https
-  for attempt in 1 2 3; do
-    port=$(free_port) || return 1
-    ( azurite_exec "$port" "$cert" "$key" ) >/dev/null 2>&1 </dev/null &
-    pid=$!
-    if wait_port 127.0.0.1 "$port" 600 && kill -0 "$pid" 2>/dev/null; then
-      AZURITE_PORT=$port
-      AZURITE_PID=$pid
-      AZURITE_URL="$scheme://127.0.0.1:$port/$AZURITE_ACCOUNT"
-      return 0
-    fi
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  done
-  echo "azurite_start: azurite did not come up" >&2
-  return 1
+  if ! serve_on_free_port 600 azurite_exec "$cert" "$key"; then
+    echo "azurite_start: azurite did not come up" >&2
+    return 1
+  fi
+  AZURITE_PORT=$SERVED_PORT
+  AZURITE_PID=$SERVED_PID
+  AZURITE_URL="$scheme://127.0.0.1:$SERVED_PORT/$AZURITE_ACCOUNT"
 }
 
 azurite_stop() {

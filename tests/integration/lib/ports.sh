@@ -5,6 +5,11 @@
 #   wait_port HOST PORT [TRIES=200]
 #                        return 0 once a TCP connect to HOST:PORT succeeds (polls every 50 ms),
 #                        1 after TRIES attempts.
+#   serve_on_free_port TRIES CMD [ARGS...]
+#                        run `CMD PORT ARGS...` in the background (output discarded) on a free
+#                        port and wait (wait_port TRIES) until it accepts connections; another
+#                        port is tried when it does not come up (the port was taken meanwhile),
+#                        3 times. Sets SERVED_PORT and SERVED_PID; returns 1 if it never came up.
 
 free_port() {
   if [[ -x /usr/bin/python3 ]]; then
@@ -32,6 +37,24 @@ wait_port() {
       return 0
     fi
     sleep 0.05
+  done
+  return 1
+}
+
+serve_on_free_port() {
+  local tries=$1 attempt port pid
+  shift
+  for attempt in 1 2 3; do
+    port=$(free_port) || return 1
+    ( "$1" "$port" "${@:2}" ) >/dev/null 2>&1 </dev/null &
+    pid=$!
+    if wait_port 127.0.0.1 "$port" "$tries" && kill -0 "$pid" 2>/dev/null; then
+      SERVED_PORT=$port
+      SERVED_PID=$pid
+      return 0
+    fi
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
   done
   return 1
 }

@@ -12,24 +12,20 @@ _reservoirpeer_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$_reservoirpeer_lib_dir/ports.sh"
 RESERVOIR_PEER_SCRIPT="$_reservoirpeer_lib_dir/../../tools/reservoirpeer/reservoirpeer.py"
 
+reservoirpeer_exec() {  # PORT ROOT CDN_URL: the server in the foreground
+  exec /usr/bin/python3 "$RESERVOIR_PEER_SCRIPT" "$1" "$2" "$3"
+}
+
 reservoirpeer_start() {
-  local root=$1 cdn=$2 port attempt pid
+  local root=$1 cdn=$2
   [[ -n "$root" && -n "$cdn" ]] || { echo "usage: reservoirpeer_start ROOT CDN_URL" >&2; return 2; }
   mkdir -p "$root" || return 1
-  for attempt in 1 2 3; do
-    port=$(free_port) || return 1
-    /usr/bin/python3 "$RESERVOIR_PEER_SCRIPT" "$port" "$root" "$cdn" >/dev/null 2>&1 </dev/null &
-    pid=$!
-    if wait_port 127.0.0.1 "$port" 200 && kill -0 "$pid" 2>/dev/null; then
-      RESERVOIR_PEER_PID=$pid
-      RESERVOIR_PEER_API="http://127.0.0.1:$port/api/v1"
-      return 0
-    fi
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  done
-  echo "reservoirpeer_start: server did not come up" >&2
-  return 1
+  if ! serve_on_free_port 200 reservoirpeer_exec "$root" "$cdn"; then
+    echo "reservoirpeer_start: server did not come up" >&2
+    return 1
+  fi
+  RESERVOIR_PEER_PID=$SERVED_PID
+  RESERVOIR_PEER_API="http://127.0.0.1:$SERVED_PORT/api/v1"
 }
 
 reservoirpeer_stop() {

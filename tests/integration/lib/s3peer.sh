@@ -38,24 +38,16 @@ s3peer_exec() {
 }
 
 s3peer_start() {
-  local data=$1 port attempt pid
+  local data=$1
   [[ -n "$data" ]] || { echo "usage: s3peer_start DATADIR" >&2; return 2; }
   s3peer_available || return 1
-  for attempt in 1 2 3; do
-    port=$(free_port) || return 1
-    ( s3peer_exec "$port" "$data" ) >/dev/null 2>&1 </dev/null &
-    pid=$!
-    if wait_port 127.0.0.1 "$port" 200 && kill -0 "$pid" 2>/dev/null; then
-      S3PEER_PORT=$port
-      S3PEER_PID=$pid
-      S3PEER_URL="http://127.0.0.1:$port"
-      return 0
-    fi
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  done
-  echo "s3peer_start: server did not come up" >&2
-  return 1
+  if ! serve_on_free_port 200 s3peer_exec "$data"; then
+    echo "s3peer_start: server did not come up" >&2
+    return 1
+  fi
+  S3PEER_PORT=$SERVED_PORT
+  S3PEER_PID=$SERVED_PID
+  S3PEER_URL="http://127.0.0.1:$SERVED_PORT"
 }
 
 s3peer_stop() {
