@@ -8,14 +8,22 @@ namespace leancache::lake {
 
 std::filesystem::path ArtifactsDir(const std::filesystem::path& cache) { return cache / "artifacts"; }
 
+std::filesystem::path OutputsDir(const std::filesystem::path& cache, std::string_view scope) {
+  return cache / "outputs" / std::string(scope);
+}
+
+std::filesystem::path RevisionsDir(const std::filesystem::path& cache, std::string_view scope) {
+  return cache / "revisions" / std::string(scope);
+}
+
 std::filesystem::path OutputsFile(const std::filesystem::path& cache, std::string_view scope,
                                   uint64_t input_hash) {
-  return cache / "outputs" / std::string(scope) / absl::StrCat(hash::Hex16(input_hash), ".json");
+  return OutputsDir(cache, scope) / absl::StrCat(hash::Hex16(input_hash), ".json");
 }
 
 std::filesystem::path RevisionFile(const std::filesystem::path& cache, std::string_view scope,
                                    std::string_view rev) {
-  return cache / "revisions" / std::string(scope) / absl::StrCat(std::string(rev), ".jsonl");
+  return RevisionsDir(cache, scope) / absl::StrCat(std::string(rev), ".jsonl");
 }
 
 std::string RenderCacheOutput(const OutputsOrigin& origin, const nlohmann::json& data) {

@@ -19,6 +19,9 @@ namespace leancache::lake {
 inline constexpr std::string_view kOutputsSchema = "2026-02-25";
 
 std::filesystem::path ArtifactsDir(const std::filesystem::path& cache);
+// outputs/<scope> and revisions/<scope>: the directories of one package's files.
+std::filesystem::path OutputsDir(const std::filesystem::path& cache, std::string_view scope);
+std::filesystem::path RevisionsDir(const std::filesystem::path& cache, std::string_view scope);
 std::filesystem::path OutputsFile(const std::filesystem::path& cache, std::string_view scope,
                                   uint64_t input_hash);
 std::filesystem::path RevisionFile(const std::filesystem::path& cache, std::string_view scope,

@@ -11,8 +11,7 @@ std::string LakeGetKey(const std::filesystem::path& cache_dir, const std::string
 }
 
 std::set<std::filesystem::path> LakeGetDirs(const std::filesystem::path& cache_dir, const std::string& package) {
-  return {ArtifactsDir(cache_dir), OutputsFile(cache_dir, package, 0).parent_path(),
-          RevisionFile(cache_dir, package, "0").parent_path()};
+  return {ArtifactsDir(cache_dir), OutputsDir(cache_dir, package), RevisionsDir(cache_dir, package)};
 }
 
 }  // namespace leancache::lake

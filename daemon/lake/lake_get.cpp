@@ -2,8 +2,6 @@
 
 #include <unistd.h>
 
-#include <atomic>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -60,8 +58,7 @@ Lookup DownloadRevision(const core::Network& network, const Service& service, co
                                          r.error.empty() ? "" : absl::StrCat(" (", r.error, ")"), ": ",
                                          transfer::RedactUrl(url))};
   }
-  const std::string* body = &reply->body;
-  std::string trimmed(absl::StripAsciiWhitespace(*body));
+  std::string trimmed(absl::StripAsciiWhitespace(reply->body));
   if (absl::Status s = WriteFileAtomically(local_file, trimmed); !s.ok()) return {Lookup::kError, std::string(s.message())};
   return {Lookup::kFound, trimmed};
 }
@@ -112,12 +109,11 @@ absl::StatusOr<Walk> FindMapping(const core::Network& network, const VerbStart& 
   return absl::NotFoundError(absl::StrCat(pkg.info.name, ": no outputs found in ", revs.size(), " revisions from HEAD"));
 }
 
-// What DownloadAll did: its exit code, and whether everything was already present (then `entry`
-// is what the memo keeps).
+// What DownloadAll did: its exit code, and when every artifact was already present, what the
+// memo keeps of the get.
 struct Downloaded {
   int code = 0;
-  bool all_present = false;
-  CurrentGet entry;
+  std::optional<CurrentGet> current;
 };
 
 // Downloads the artifacts of `map`.
@@ -127,7 +123,7 @@ Downloaded DownloadAll(const core::LocalCache& local, const core::Network& netwo
       lakestore::LakeBlobStore::Open(ArtifactsDir(v.ctx.cache_dir), local.index);
   if (!store.ok()) {
     sink.Err(absl::StrCat("error: ", store.status().message()));
-    return {1};
+    return {1, std::nullopt};
   }
   FetchOptions options;
   options.force = v.args.Has("force-download");
@@ -154,15 +150,16 @@ Downloaded DownloadAll(const core::LocalCache& local, const core::Network& netwo
   }
   if (report.failed > 0) {
     sink.Err(absl::StrCat("error: ", scope.value, ": failed to download some artifacts"));
-    return {1};
+    return {1, std::nullopt};
   }
-  Downloaded done{0, report.present == wanted.size()};
-  done.entry.artifacts = wanted.size();
-  for (const auto& a : wanted) done.entry.hashes.push_back(a.hash);
-  std::sort(done.entry.hashes.begin(), done.entry.hashes.end());
-  done.entry.hashes.erase(std::unique(done.entry.hashes.begin(), done.entry.hashes.end()), done.entry.hashes.end());
-  done.entry.touched_ms = clock::UnixMs();
-  return done;
+  if (report.present != wanted.size()) return {0, std::nullopt};
+  CurrentGet current;
+  current.artifacts = wanted.size();
+  current.touched_ms = clock::UnixMs();
+  for (const auto& a : wanted) current.hashes.push_back(a.hash);
+  std::sort(current.hashes.begin(), current.hashes.end());
+  current.hashes.erase(std::unique(current.hashes.begin(), current.hashes.end()), current.hashes.end());
+  return {0, std::move(current)};
 }
 
 // The answer of a get the memo knows to be current: the same lines as a full check, and the
@@ -215,9 +212,13 @@ void RunGet(const core::LocalCache& local, const core::Network& network, const v
   absl::StatusOr<std::optional<RemoteScope>> scope = SelectScope(v->ctx, v->args, pkg->info, true, false);
   if (!scope.ok()) return Fail(sink, scope.status().message());
   MappingFile map;
-  LakeGetMemo* memo = local.lake_gets;
-  std::string memo_key;
+  // The memo's watch starts before the walk reads the revision file, so a change to anything
+  // the get checks from here on makes the memo miss next time.
+  LakeGetMemo* memo = v->args.positional.empty() && !v->args.Has("force-download") && !v->args.Has("mappings-only")
+                          ? local.lake_gets
+                          : nullptr;
   std::optional<LakeGetMemo::Ticket> ticket;
+  if (memo != nullptr) ticket = memo->Begin("", LakeGetDirs(v->ctx.cache_dir, pkg->info.name));
   if (!v->args.positional.empty()) {
     if (v->args.Has("rev")) sink.Err("warning: `--rev` is ignored when a mappings file is given");
     absl::StatusOr<MappingFile> parsed = LoadMappingsStrict(v->ctx.Resolve(v->args.positional[0]), sink);
@@ -226,13 +227,14 @@ void RunGet(const core::LocalCache& local, const core::Network& network, const v
   } else {
     absl::StatusOr<Walk> walk = FindMapping(network, *v, *service, **scope, *pkg, sink);
     if (!walk.ok()) return Fail(sink, walk.status().message());
-    if (memo != nullptr && !v->args.Has("force-download") && !v->args.Has("mappings-only")) {
-      memo_key = LakeGetKey(v->ctx.cache_dir, pkg->info.name, walk->rev, service->name.value_or(service->api),
-                            absl::StrCat((*scope)->repo, ":", (*scope)->value), v->ctx.root.string());
-      if (std::optional<CurrentGet> hit = memo->Current(memo_key)) {
-        return AnswerFromMemo(local, *v, memo_key, *std::move(hit), pkg->info.name, walk->rev, **scope, sink);
+    if (memo != nullptr) {
+      const std::string key = LakeGetKey(v->ctx.cache_dir, pkg->info.name, walk->rev,
+                                         service->name.value_or(service->api),
+                                         absl::StrCat((*scope)->repo, ":", (*scope)->value), v->ctx.root.string());
+      if (std::optional<CurrentGet> hit = memo->Current(key)) {
+        return AnswerFromMemo(local, *v, key, *std::move(hit), pkg->info.name, walk->rev, **scope, sink);
       }
-      ticket = memo->Begin(memo_key, LakeGetDirs(v->ctx.cache_dir, pkg->info.name));
+      if (ticket) ticket->key = key;
     }
     absl::StatusOr<MappingFile> parsed = ParseMappingFile(walk->mapping, walk->origin, /*strict=*/false);
     if (!parsed.ok()) return Fail(sink, parsed.status().message());
@@ -249,11 +251,13 @@ void RunGet(const core::LocalCache& local, const core::Network& network, const v
   }
   Downloaded done = DownloadAll(local, network, *v, *service, **scope, map, sink);
   int refused = RefusedLines(map, sink);
-  if (ticket && done.code == 0 && refused == 0 && *written == 0 && done.all_present) {
-    done.entry.warnings = map.warnings;
-    memo->Record(*std::move(ticket), std::move(done.entry));
-  } else if (!memo_key.empty()) {
-    memo->Forget(memo_key);
+  if (ticket && !ticket->key.empty()) {
+    if (done.code == 0 && refused == 0 && *written == 0 && done.current) {
+      done.current->warnings = map.warnings;
+      memo->Record(*std::move(ticket), *std::move(done.current));
+    } else {
+      memo->Forget(ticket->key);
+    }
   }
   sink.Done(done.code != 0 ? done.code : refused);
 }

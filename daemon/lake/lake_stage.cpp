@@ -119,7 +119,7 @@ void RunAdd(const v1::CommandRequest& request, core::EventSink& sink) {
   absl::StatusOr<size_t> written =
       WriteOutputs(v->ctx.cache_dir, pkg->info.name, *map, origin, !v->args.Has("no-overwrite"));
   if (!written.ok()) return Fail(sink, written.status().message());
-  sink.Out(absl::StrCat("added ", *written, " mappings to ", (v->ctx.cache_dir / "outputs" / pkg->info.name).string()));
+  sink.Out(absl::StrCat("added ", *written, " mappings to ", OutputsDir(v->ctx.cache_dir, pkg->info.name).string()));
   sink.Done(0);
 }
 

@@ -25,8 +25,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "common/fs/owned_file.h"
 #include "absl/types/span.h"
+#include "common/fs/owned_file.h"
 #include "daemon/index/index.h"
 
 namespace leancache::lakestore {

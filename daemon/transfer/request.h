@@ -70,7 +70,8 @@ struct GetRequest {
   std::vector<std::string> headers;  // extra "Name: value" lines
   // Set: the request is a POST carrying this body (give its Content-Type in `headers`), for an
   // idempotent lookup such as Reservoir's batch URL query. Its reply is handled exactly like a
-  // GET's (200/201 body into temp_path, 404 a miss, retries); a redirect continues as a GET.
+  // GET's (200/201 body into temp_path, 404 a miss, retries); a 301-303 redirect continues as a
+  // GET, a 307/308 as the same POST (libcurl's rules).
   std::optional<std::string> post_body;
   Auth auth;
   ProgressFn progress;
