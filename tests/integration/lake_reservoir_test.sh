@@ -7,7 +7,8 @@
 # naming every missing hash with Lake's API-version headers (the peer refuses requests without
 # them), artifacts byte-exact and hash-verified from the CDN, each downloaded once; a Reservoir
 # error object and a reply of the wrong length fail the get clearly and store nothing; a server
-# without the batch endpoint (405) is served from the per-artifact URLs; `--scope` is refused.
+# without the batch endpoint (405) is served from the per-artifact URLs; `--scope` is refused; an
+# unreachable Reservoir fails at once with a clear error.
 source "$(dirname "$0")/lib/daemon.sh"
 source "$(dirname "$0")/lib/nginx.sh"
 source "$(dirname "$0")/lib/reservoirpeer.sh"
@@ -119,3 +120,15 @@ set -e
 expect_eq "$rc" 1 "--scope with Reservoir"
 expect_contains "$out" '`--scope` cannot be used with Reservoir' "--scope with Reservoir"
 pass "--scope with Reservoir refused"
+
+# --- a Reservoir that cannot be reached: a clear error at once, nothing walked past ------------------
+dead=$(free_port)
+set +e
+out=$(RESERVOIR_API_URL="http://127.0.0.1:$dead/api/v1" LAKE_CACHE_DIR="$W/c-dead" \
+  timeout 60 "$LEANCACHE" -C "$C" lake get --repo owner/fixture 2>&1); rc=$?
+set -e
+expect_eq "$rc" 1 "get from an unreachable Reservoir"
+expect_contains "$out" "failed to GET URL" "get from an unreachable Reservoir"
+expect_contains "$out" "output lookup failed" "get from an unreachable Reservoir"
+grep -qF "found outputs" <<<"$out" && fail "walked past an unreachable Reservoir: $out"
+pass "unreachable Reservoir: exit 1, named, the walk stops"
