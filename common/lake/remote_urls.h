@@ -22,12 +22,15 @@ std::string UriEncode(std::string_view component);
 // Lake's appendScope: `base` + for each '/'-separated component: enc(component) + "/".
 std::string AppendScope(std::string base, std::string_view scope);
 
-// A remote scope: `--scope S` (verbatim) or `--repo owner/repo` (with platform/toolchain parts).
+// A remote scope: `--scope S` (verbatim), `--repo owner/repo` (with platform/toolchain parts), or
+// a Reservoir package "<manifest scope>/<name>" (repo false, with platform/toolchain parts).
 struct RemoteScope {
   bool repo = false;
   std::string value;
-  std::optional<std::string> platform;   // repo scopes only: adds "pt/<enc platform>"
-  std::optional<std::string> toolchain;  // repo scopes only: adds "tc/<enc toolchain2Dir>"
+  // S3: repo scopes only, "pt/<enc platform>" and "tc/<enc toolchain2Dir>"; Reservoir: the
+  // build-outputs query's `platform` and `toolchain` whenever set.
+  std::optional<std::string> platform;
+  std::optional<std::string> toolchain;
 };
 
 // Endpoints with one trailing '/' stripped (Lake strips it from the env endpoints).

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/fs/fd.h"
 #include "common/lake/cache_dir.h"
+#include "common/workspace/manifest.h"
 #include "daemon/sources/network_session.h"
 
 namespace leancache::lake {
@@ -124,6 +125,26 @@ absl::StatusOr<Service> SelectUploadService(const LakeContext& ctx, const LakeAr
   return s;
 }
 
+namespace {
+
+// The platform and toolchain parts of a repository or Reservoir package scope.
+void AddPlatformToolchain(const LakeContext& ctx, const LakeArgs& args, const std::optional<PackageInfo>& package,
+                          bool defaults_from_package, RemoteScope& out) {
+  if (auto p = args.Value("platform")) {
+    out.platform = *p;
+  } else if (defaults_from_package && !(package && package->platform_independent.value_or(false))) {
+    out.platform = HostPlatformTarget();
+  }
+  if (auto t = args.Value("toolchain")) {
+    out.toolchain = *t;
+  } else if (defaults_from_package && !(package && package->fixed_toolchain)) {
+    absl::StatusOr<std::string> tc_file = fs::ReadFile((ctx.root / "lean-toolchain").string(), 4096);
+    out.toolchain = ElanToolchain(ctx.env, tc_file.ok() ? std::optional(*tc_file) : std::nullopt);
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<std::optional<RemoteScope>> SelectScope(const LakeContext& ctx, const LakeArgs& args,
                                                        const std::optional<PackageInfo>& package,
                                                        bool defaults_from_package, bool optional) {
@@ -138,19 +159,23 @@ absl::StatusOr<std::optional<RemoteScope>> SelectScope(const LakeContext& ctx, c
   out.repo = repo.has_value();
   out.value = repo ? *repo : *scope;
   if (out.value.empty()) return absl::InvalidArgumentError("the scope must not be empty");
-  if (!out.repo) return std::optional<RemoteScope>(out);
-  if (auto p = args.Value("platform")) {
-    out.platform = *p;
-  } else if (defaults_from_package && !(package && package->platform_independent.value_or(false))) {
-    out.platform = HostPlatformTarget();
-  }
-  if (auto t = args.Value("toolchain")) {
-    out.toolchain = *t;
-  } else if (defaults_from_package && !(package && package->fixed_toolchain)) {
-    absl::StatusOr<std::string> tc_file = fs::ReadFile((ctx.root / "lean-toolchain").string(), 4096);
-    out.toolchain = ElanToolchain(ctx.env, tc_file.ok() ? std::optional(*tc_file) : std::nullopt);
-  }
+  if (out.repo) AddPlatformToolchain(ctx, args, package, defaults_from_package, out);
   return std::optional<RemoteScope>(out);
+}
+
+absl::StatusOr<std::vector<Dependency>> WorkspaceDependencies(const LakeContext& ctx) {
+  const std::filesystem::path file = ctx.root / "lake-manifest.json";
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return std::vector<Dependency>();
+  absl::StatusOr<workspace::Manifest> manifest = workspace::ReadManifest(file);
+  if (!manifest.ok()) return manifest.status();
+  std::vector<Dependency> out;
+  for (const auto& p : manifest->packages) {
+    std::filesystem::path dir(p.PackageDirText(manifest->packages_dir));
+    if (dir.is_relative()) dir = ctx.root / dir;
+    out.push_back({p.name, p.scope, dir.lexically_normal()});
+  }
+  return out;
 }
 
 absl::StatusOr<PackageTarget> SelectPackage(const LakeContext& ctx, const LakeArgs& args) {
@@ -158,6 +183,13 @@ absl::StatusOr<PackageTarget> SelectPackage(const LakeContext& ctx, const LakeAr
   t.dir = ctx.root;
   if (auto p = args.Value("package")) {
     t.dir = ctx.root / ".lake" / "packages" / *p;
+    absl::StatusOr<std::vector<Dependency>> deps = WorkspaceDependencies(ctx);
+    if (!deps.ok()) return deps.status();
+    for (const auto& d : *deps) {
+      if (d.name != *p) continue;
+      t.dir = d.dir;
+      t.manifest_scope = d.manifest_scope;
+    }
     absl::StatusOr<PackageInfo> info = ReadPackageInfo(t.dir);
     if (!info.ok()) return absl::NotFoundError(absl::StrCat("unknown package '", *p, "': ", info.status().message()));
     t.info = *info;
@@ -167,6 +199,17 @@ absl::StatusOr<PackageTarget> SelectPackage(const LakeContext& ctx, const LakeAr
   if (!info.ok()) return info.status();
   t.info = *info;
   return t;
+}
+
+absl::StatusOr<RemoteScope> ReservoirPackageScope(const LakeContext& ctx, const LakeArgs& args,
+                                                  const PackageTarget& pkg) {
+  if (pkg.manifest_scope.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(pkg.info.name, ": not a Reservoir dependency"));
+  }
+  RemoteScope out;
+  out.value = absl::StrCat(pkg.manifest_scope, "/", pkg.info.name);
+  AddPlatformToolchain(ctx, args, pkg.info, /*defaults_from_package=*/true, out);
+  return out;
 }
 
 absl::Status AttachSession(const sources::Config& daemon_config, const LakeContext& ctx, Service& service) {

@@ -76,11 +76,36 @@ absl::StatusOr<std::optional<RemoteScope>> SelectScope(const LakeContext& ctx, c
                                                        const std::optional<PackageInfo>& package,
                                                        bool defaults_from_package, bool optional);
 
-// The package the verb acts on: --package P (under <root>/.lake/packages/P) or the root.
+// A package a verb acts on: its directory, its lakefile settings (whose name is its local cache
+// scope) and its `scope` in lake-manifest.json ("" for the root and for dependencies that do not
+// come from Reservoir).
 struct PackageTarget {
   std::filesystem::path dir;
   PackageInfo info;
+  std::string manifest_scope;
 };
+
+// The package the verb acts on: --package P (its lake-manifest.json entry, else
+// <root>/.lake/packages/P) or the root. Errors: "unknown package 'P': ...", an unreadable lakefile.
 absl::StatusOr<PackageTarget> SelectPackage(const LakeContext& ctx, const LakeArgs& args);
+
+// A workspace dependency as lake-manifest.json lists it, in manifest order (Lake's workspace
+// packages from index 1 on; the root is not listed).
+struct Dependency {
+  std::string name;
+  std::string manifest_scope;  // "" when the package does not come from Reservoir
+  std::filesystem::path dir;   // absolute
+};
+
+// The dependencies of the workspace at `ctx.root`. No manifest: none. Errors: a manifest that
+// cannot be read or parsed (named).
+absl::StatusOr<std::vector<Dependency>> WorkspaceDependencies(const LakeContext& ctx);
+
+// The Reservoir scope Lake gives a dependency when neither --scope nor --repo is set:
+// "<manifest scope>/<name>" under Reservoir's /packages/, with the platform and toolchain of a
+// repository scope (--platform / --toolchain, else the package's defaults as in SelectScope).
+// Errors: the package does not come from Reservoir ("P: not a Reservoir dependency").
+absl::StatusOr<RemoteScope> ReservoirPackageScope(const LakeContext& ctx, const LakeArgs& args,
+                                                  const PackageTarget& pkg);
 
 }  // namespace leancache::lake

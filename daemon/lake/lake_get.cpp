@@ -163,8 +163,8 @@ Downloaded DownloadAll(const core::LocalCache& local, const core::Network& netwo
 }
 
 // The answer of a get the memo knows to be current: the same lines as a full check, and the
-// artifacts' last use recorded again when that was long ago.
-void AnswerFromMemo(const core::LocalCache& local, const VerbStart& v, const std::string& key, CurrentGet hit,
+// artifacts' last use recorded again when that was long ago. Returns the exit code (0).
+int AnswerFromMemo(const core::LocalCache& local, const VerbStart& v, const std::string& key, CurrentGet hit,
                     const std::string& package, const std::string& rev, const RemoteScope& scope,
                     core::EventSink& sink) {
   for (const auto& w : hit.warnings) sink.Err(absl::StrCat("warning: ", w));
@@ -183,7 +183,7 @@ void AnswerFromMemo(const core::LocalCache& local, const VerbStart& v, const std
       local.lake_gets->Update(key, std::move(hit));
     }
   }
-  sink.Done(0);
+  return 0;
 }
 
 // Mapping lines refused while reading (bad JSON, unsafe artifact names): the rest was used, but
@@ -194,6 +194,100 @@ int RefusedLines(const MappingFile& map, core::EventSink& sink) {
   return 1;
 }
 
+// Writes `pkg`'s outputs files from `map` and, unless --mappings-only, downloads its artifacts.
+// `written` receives how many outputs files changed. Returns the exit code; errors are printed.
+Downloaded WriteAndDownload(const core::LocalCache& local, const core::Network& network, const VerbStart& v,
+                            const Service& service, const RemoteScope& scope, const PackageTarget& pkg,
+                            const MappingFile& map, size_t* written, core::EventSink& sink) {
+  OutputsOrigin origin{service.name, scope.repo ? "repo" : "scope", scope.value};
+  absl::StatusOr<size_t> n = WriteOutputs(v.ctx.cache_dir, pkg.info.name, map, origin, /*overwrite=*/true);
+  if (!n.ok()) {
+    sink.Err(absl::StrCat("error: ", n.status().message()));
+    return {1, std::nullopt};
+  }
+  *written = *n;
+  if (v.args.Has("mappings-only")) {
+    sink.Out(absl::StrCat(pkg.info.name, ": wrote ", *n, " mappings (artifacts are fetched on demand)"));
+    return {RefusedLines(map, sink), std::nullopt};
+  }
+  Downloaded done = DownloadAll(local, network, v, service, scope, map, sink);
+  int refused = RefusedLines(map, sink);
+  if (done.code == 0) done.code = refused;
+  return done;
+}
+
+// A get of `pkg` by the revision walk (answered from the memo when nothing changed since the
+// same get found everything present). Returns the exit code; errors are printed.
+int GetByWalk(const core::LocalCache& local, const core::Network& network, const VerbStart& v,
+              const Service& service, const RemoteScope& scope, const PackageTarget& pkg, core::EventSink& sink) {
+  // The memo's watch starts before the walk reads the revision file, so a change to anything
+  // the get checks from here on makes the memo miss next time.
+  LakeGetMemo* memo = !v.args.Has("force-download") && !v.args.Has("mappings-only") ? local.lake_gets : nullptr;
+  std::optional<LakeGetMemo::Ticket> ticket;
+  if (memo != nullptr) ticket = memo->Begin("", LakeGetDirs(v.ctx.cache_dir, pkg.info.name));
+  absl::StatusOr<Walk> walk = FindMapping(network, v, service, scope, pkg, sink);
+  if (!walk.ok()) {
+    sink.Err(absl::StrCat("error: ", walk.status().message()));
+    return 1;
+  }
+  if (memo != nullptr) {
+    const std::string key = LakeGetKey(v.ctx.cache_dir, pkg.info.name, walk->rev, service.name.value_or(service.api),
+                                       absl::StrCat(scope.repo, ":", scope.value), v.ctx.root.string());
+    if (std::optional<CurrentGet> hit = memo->Current(key)) {
+      return AnswerFromMemo(local, v, key, *std::move(hit), pkg.info.name, walk->rev, scope, sink);
+    }
+    if (ticket) ticket->key = key;
+  }
+  absl::StatusOr<MappingFile> map = ParseMappingFile(walk->mapping, walk->origin, /*strict=*/false);
+  if (!map.ok()) {
+    sink.Err(absl::StrCat("error: ", map.status().message()));
+    return 1;
+  }
+  for (const auto& w : map->warnings) sink.Err(absl::StrCat("warning: ", w));
+  sink.Out(absl::StrCat(pkg.info.name, ": found outputs for revision ", walk->rev));
+  size_t written = 0;
+  Downloaded done = WriteAndDownload(local, network, v, service, scope, pkg, *map, &written, sink);
+  if (ticket && !ticket->key.empty()) {
+    if (done.code == 0 && written == 0 && done.current) {
+      done.current->warnings = map->warnings;
+      memo->Record(*std::move(ticket), *std::move(done.current));
+    } else {
+      memo->Forget(ticket->key);
+    }
+  }
+  return done.code;
+}
+
+// A Reservoir get with neither --scope, --repo nor --package: every workspace dependency from
+// Reservoir in manifest order, under its Reservoir scope; the others are skipped with a note.
+// One dependency failing does not stop the others; the get then fails at the end.
+void GetAllDependencies(const core::LocalCache& local, const core::Network& network, const VerbStart& v,
+                        const Service& service, core::EventSink& sink) {
+  if (v.args.Has("rev")) return Fail(sink, "`--rev` cannot be used with a multi-package Reservoir get; use `--package`");
+  absl::StatusOr<std::vector<Dependency>> deps = WorkspaceDependencies(v.ctx);
+  if (!deps.ok()) return Fail(sink, deps.status().message());
+  bool ok = true;
+  for (const auto& d : *deps) {
+    if (sink.cancelled()) return Fail(sink, "cancelled");
+    if (d.manifest_scope.empty()) {
+      sink.Out(absl::StrCat(d.name, ": skipping non-Reservoir dependency"));
+      continue;
+    }
+    PackageTarget pkg{d.dir, {}, d.manifest_scope};
+    absl::StatusOr<PackageInfo> info = ReadPackageInfo(d.dir);
+    if (info.ok()) pkg.info = *info;
+    absl::StatusOr<RemoteScope> scope = info.ok() ? ReservoirPackageScope(v.ctx, v.args, pkg) : info.status();
+    if (!scope.ok()) {
+      sink.Err(absl::StrCat("error: ", d.name, ": ", scope.status().message()));
+      ok = false;
+      continue;
+    }
+    if (GetByWalk(local, network, v, service, *scope, pkg, sink) != 0) ok = false;
+  }
+  if (!ok) return Fail(sink, "failed to download artifacts for some dependencies");
+  sink.Done(0);
+}
+
 }  // namespace
 
 void RunGet(const core::LocalCache& local, const core::Network& network, const v1::CommandRequest& request,
@@ -201,65 +295,26 @@ void RunGet(const core::LocalCache& local, const core::Network& network, const v
   auto v = StartVerb(request, kGetFlags, 0, 1, sink);
   if (!v) return;
   if (v->args.Has("no-overwrite")) return Fail(sink, "`--no-overwrite` is not supported by `cache get`");
-  absl::StatusOr<PackageTarget> pkg = SelectPackage(v->ctx, v->args);
-  if (!pkg.ok()) return Fail(sink, pkg.status().message());
   std::vector<std::string> warnings;
   absl::StatusOr<Service> service = SelectDownloadService(v->ctx, v->args, &warnings);
   if (!service.ok()) return Fail(sink, service.status().message());
   if (absl::Status s = AttachSession(*network.config, v->ctx, *service); !s.ok()) return Fail(sink, s.message());
   for (const auto& w : warnings) sink.Err(absl::StrCat("warning: ", w));
   if (service->reservoir && v->args.Value("scope")) return Fail(sink, "`--scope` cannot be used with Reservoir");
-  absl::StatusOr<std::optional<RemoteScope>> scope = SelectScope(v->ctx, v->args, pkg->info, true, false);
+  const bool by_manifest = service->reservoir && !v->args.Value("repo") && v->args.positional.empty();
+  if (by_manifest && !v->args.Value("package")) return GetAllDependencies(local, network, *v, *service, sink);
+  absl::StatusOr<PackageTarget> pkg = SelectPackage(v->ctx, v->args);
+  if (!pkg.ok()) return Fail(sink, pkg.status().message());
+  absl::StatusOr<std::optional<RemoteScope>> scope =
+      by_manifest ? absl::StatusOr<std::optional<RemoteScope>>(ReservoirPackageScope(v->ctx, v->args, *pkg))
+                  : SelectScope(v->ctx, v->args, pkg->info, true, false);
   if (!scope.ok()) return Fail(sink, scope.status().message());
-  MappingFile map;
-  // The memo's watch starts before the walk reads the revision file, so a change to anything
-  // the get checks from here on makes the memo miss next time.
-  LakeGetMemo* memo = v->args.positional.empty() && !v->args.Has("force-download") && !v->args.Has("mappings-only")
-                          ? local.lake_gets
-                          : nullptr;
-  std::optional<LakeGetMemo::Ticket> ticket;
-  if (memo != nullptr) ticket = memo->Begin("", LakeGetDirs(v->ctx.cache_dir, pkg->info.name));
-  if (!v->args.positional.empty()) {
-    if (v->args.Has("rev")) sink.Err("warning: `--rev` is ignored when a mappings file is given");
-    absl::StatusOr<MappingFile> parsed = LoadMappingsStrict(v->ctx.Resolve(v->args.positional[0]), sink);
-    if (!parsed.ok()) return Fail(sink, parsed.status().message());
-    map = *std::move(parsed);
-  } else {
-    absl::StatusOr<Walk> walk = FindMapping(network, *v, *service, **scope, *pkg, sink);
-    if (!walk.ok()) return Fail(sink, walk.status().message());
-    if (memo != nullptr) {
-      const std::string key = LakeGetKey(v->ctx.cache_dir, pkg->info.name, walk->rev,
-                                         service->name.value_or(service->api),
-                                         absl::StrCat((*scope)->repo, ":", (*scope)->value), v->ctx.root.string());
-      if (std::optional<CurrentGet> hit = memo->Current(key)) {
-        return AnswerFromMemo(local, *v, key, *std::move(hit), pkg->info.name, walk->rev, **scope, sink);
-      }
-      if (ticket) ticket->key = key;
-    }
-    absl::StatusOr<MappingFile> parsed = ParseMappingFile(walk->mapping, walk->origin, /*strict=*/false);
-    if (!parsed.ok()) return Fail(sink, parsed.status().message());
-    map = *std::move(parsed);
-    for (const auto& w : map.warnings) sink.Err(absl::StrCat("warning: ", w));
-    sink.Out(absl::StrCat(pkg->info.name, ": found outputs for revision ", walk->rev));
-  }
-  OutputsOrigin origin{service->name, (*scope)->repo ? "repo" : "scope", (*scope)->value};
-  absl::StatusOr<size_t> written = WriteOutputs(v->ctx.cache_dir, pkg->info.name, map, origin, /*overwrite=*/true);
-  if (!written.ok()) return Fail(sink, written.status().message());
-  if (v->args.Has("mappings-only")) {
-    sink.Out(absl::StrCat(pkg->info.name, ": wrote ", *written, " mappings (artifacts are fetched on demand)"));
-    return sink.Done(RefusedLines(map, sink));
-  }
-  Downloaded done = DownloadAll(local, network, *v, *service, **scope, map, sink);
-  int refused = RefusedLines(map, sink);
-  if (ticket && !ticket->key.empty()) {
-    if (done.code == 0 && refused == 0 && *written == 0 && done.current) {
-      done.current->warnings = map.warnings;
-      memo->Record(*std::move(ticket), *std::move(done.current));
-    } else {
-      memo->Forget(ticket->key);
-    }
-  }
-  sink.Done(done.code != 0 ? done.code : refused);
+  if (v->args.positional.empty()) return sink.Done(GetByWalk(local, network, *v, *service, **scope, *pkg, sink));
+  if (v->args.Has("rev")) sink.Err("warning: `--rev` is ignored when a mappings file is given");
+  absl::StatusOr<MappingFile> map = LoadMappingsStrict(v->ctx.Resolve(v->args.positional[0]), sink);
+  if (!map.ok()) return Fail(sink, map.status().message());
+  size_t written = 0;
+  sink.Done(WriteAndDownload(local, network, *v, *service, **scope, *pkg, *map, &written, sink).code);
 }
 
 }  // namespace leancache::lake

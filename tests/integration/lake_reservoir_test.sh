@@ -7,8 +7,10 @@
 # naming every missing hash with Lake's API-version headers (the peer refuses requests without
 # them), artifacts byte-exact and hash-verified from the CDN, each downloaded once; a Reservoir
 # error object and a reply of the wrong length fail the get clearly and store nothing; a server
-# without the batch endpoint (405) is served from the per-artifact URLs; `--scope` is refused; an
-# unreachable Reservoir fails at once with a clear error.
+# without the batch endpoint (405) is served from the per-artifact URLs; without --repo every
+# Reservoir dependency of the workspace is fetched under "<manifest scope>/<name>" (git ones
+# skipped, a failing one named); `--scope` is refused; an unreachable Reservoir fails at once with
+# a clear error.
 source "$(dirname "$0")/lib/daemon.sh"
 source "$(dirname "$0")/lib/nginx.sh"
 source "$(dirname "$0")/lib/reservoirpeer.sh"
@@ -113,6 +115,63 @@ out=$(LAKE_CACHE_DIR="$W/c-nb" "$LEANCACHE" -C "$C" lake get --repo nobatch/fixt
 for a in "${ALL[@]}"; do cmp "$W/$a" "$W/c-nb/artifacts/$a" || fail "per-artifact URL: $a"; done
 expect_eq "$(grep -c '^GET /api/v1/repositories/nobatch/fixture/artifacts/' "$REQUESTS")" "${#ALL[@]}" "per-artifact GETs"
 pass "405 to the batch POST: ${#ALL[@]} artifacts from the per-artifact URLs"
+
+# --- no --repo: every Reservoir dependency of the workspace under "<manifest scope>/<name>" -------
+# Lake's loop over the workspace packages (the root excluded): a dependency with a manifest
+# `scope` is fetched from /packages/<scope>/<name>/ with ITS git history and written under its own
+# name; one without is skipped; one that fails does not stop the others but fails the get.
+mkdir -p "$W/res/packages/owner/fixture"
+cp "$W/outputs.jsonl" "$W/res/packages/owner/fixture/$C2.jsonl"
+WS="$W/ws"
+mkdir -p "$WS/.lake/packages"
+printf 'name = "ws"\n' >"$WS/lakefile.toml"
+printf 'leanprover/lean4:v4.30.0\n' >"$WS/lean-toolchain"
+git clone -q "$P" "$WS/.lake/packages/fixture"
+mkdir -p "$WS/.lake/packages/hello"
+printf 'name = "hello"\n' >"$WS/.lake/packages/hello/lakefile.toml"
+manifest() {  # manifest [EXTRA_ENTRY]: fixture (Reservoir scope "owner"), hello (from git, no scope)
+  printf '{"version": "1.1.0", "packagesDir": ".lake/packages", "name": "ws", "packages": [
+  {"type": "git", "scope": "owner", "name": "fixture", "url": "%s", "rev": "%s", "inherited": false},
+  {"type": "git", "scope": "", "name": "hello", "url": "https://example.invalid/hello", "rev": "%s", "inherited": false}%s]}\n' \
+    "$P" "$C3" "$C3" "${1:-}" >"$WS/lake-manifest.json"
+}
+manifest
+: >"$REQUESTS"
+out=$(LAKE_CACHE_DIR="$W/c-ws" "$LEANCACHE" -C "$WS" lake get 2>&1) || fail "get over the workspace: $out"
+expect_contains "$out" "hello: skipping non-Reservoir dependency" "get over the workspace"
+expect_contains "$out" "fixture: found outputs for revision $C2" "get over the workspace"
+grep -q "^GET /api/v1/packages/owner/fixture/build-outputs 0$" "$REQUESTS" || fail "no package build-outputs GET: $(cat "$REQUESTS")"
+grep -q "^POST /api/v1/packages/owner/fixture/artifacts ${#ALL[@]}$" "$REQUESTS" || fail "no package batch POST: $(cat "$REQUESTS")"
+for a in "${ALL[@]}"; do cmp "$W/$a" "$W/c-ws/artifacts/$a" || fail "workspace get: $a"; done
+cmp <(printf '%s' "$(cat "$W/outputs.jsonl")") "$W/c-ws/revisions/fixture/$C2.jsonl" || fail "workspace get: revision file"
+ls "$W/c-ws/outputs/fixture/"*.json >/dev/null || fail "workspace get: no outputs/fixture"
+[ ! -e "$W/c-ws/outputs/ws" ] || fail "workspace get wrote outputs for the root"
+pass "get without --repo: the Reservoir dependency from /packages/owner/fixture (its own history), the git one skipped"
+
+out=$(LAKE_CACHE_DIR="$W/c-pk" "$LEANCACHE" -C "$WS" lake get --package fixture 2>&1) || fail "get --package fixture: $out"
+expect_contains "$out" "fixture: found outputs for revision $C2" "get --package fixture"
+set +e
+out=$(LAKE_CACHE_DIR="$W/c-pk" "$LEANCACHE" -C "$WS" lake get --package hello 2>&1); rc=$?
+set -e
+expect_eq "$rc" 1 "get --package of a non-Reservoir dependency"
+expect_contains "$out" "hello: not a Reservoir dependency" "get --package hello"
+set +e
+out=$(LAKE_CACHE_DIR="$W/c-pk" "$LEANCACHE" -C "$WS" lake get --rev "$C2" 2>&1); rc=$?
+set -e
+expect_eq "$rc" 1 "--rev with a multi-package Reservoir get"
+expect_contains "$out" "multi-package Reservoir get" "--rev with a multi-package Reservoir get"
+pass "--package selects one dependency's Reservoir scope; a git one and --rev over all are refused"
+
+# A dependency listed but not downloaded (no lakefile) fails; the one before it still lands.
+manifest ', {"type": "git", "scope": "owner", "name": "gone", "url": "https://example.invalid/gone", "rev": "'"$C3"'", "inherited": false}'
+set +e
+out=$(LAKE_CACHE_DIR="$W/c-ws2" "$LEANCACHE" -C "$WS" lake get 2>&1); rc=$?
+set -e
+expect_eq "$rc" 1 "get with a missing dependency"
+expect_contains "$out" "error: gone:" "get with a missing dependency"
+expect_contains "$out" "failed to download artifacts for some dependencies" "get with a missing dependency"
+for a in "${ALL[@]}"; do cmp "$W/$a" "$W/c-ws2/artifacts/$a" || fail "the good dependency did not land: $a"; done
+pass "a dependency that cannot be fetched fails the get (exit 1, named); the others still land"
 
 set +e
 out=$(LAKE_CACHE_DIR="$W/c-sc" "$LEANCACHE" -C "$C" lake get --scope owner/fixture 2>&1); rc=$?
