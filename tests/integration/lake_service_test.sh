@@ -8,7 +8,8 @@
 #   * read-through from nginx, a corrupt upstream body rejected (502, named) and not stored;
 #   * a revision miss is 404 and not remembered; an upstream 403 is 502, never 404;
 #   * two projects and two users (system daemon) fetching one artifact: one upstream request;
-#     another local user gets nothing from a per-user daemon;
+#     another local user gets nothing from a per-user daemon; `leancache lake get` of two users
+#     (their per-user daemons) with the system daemon as their Lake service: fetched upstream once;
 #   * write-through to the S3 peer, signed with the registered key.
 source "$(dirname "$0")/lib/daemon.sh"
 source "$(dirname "$0")/lib/nginx.sh"
@@ -295,6 +296,55 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
     -X PUT -T /dev/null "$S/artifacts/x/${HASHES[0]}.art")
   expect_eq "$code" "403" "an untrusted user's signed PUT to the system daemon"
   pass "per-user daemon: other users 403; system daemon: two users, one upstream request; untrusted PUT 403"
+
+  # 9b. `leancache lake get` of two users, through their own per-user daemons, with the system
+  #     daemon as their Lake service (the stanza `lake setup` prints): two projects of root and
+  #     one of nobody, three Lake cache dirs, every artifact fetched from upstream once.
+  sp="$LC_TMP/sp"
+  mkdir -p "$sp/proj" "$up/revisions/team"
+  printf 'name = "proj"\n' >"$sp/proj/lakefile.toml"
+  git -C "$sp/proj" init -q
+  git -C "$sp/proj" add -A
+  git -C "$sp/proj" -c user.name=t -c user.email=t@t commit -qm one
+  rev=$(git -C "$sp/proj" rev-parse HEAD)
+  git clone -q "$sp/proj" "$sp/proj2"
+  shared_arts=()
+  for i in 1 2 3; do
+    head -c $((20000 + i * 977)) /dev/urandom >"$work/sh$i"
+    hs=$(lakehash "$work/sh$i")
+    cp "$work/sh$i" "$up/artifacts/team/$hs.art"
+    shared_arts+=("$hs")
+  done
+  { echo '"2026-03-17"'
+    printf '["%016x",{"m":false,"o":["%s.olean"],"r":"%s.ir"}]\n' 1 "${shared_arts[0]}" "${shared_arts[1]}"
+    printf '["%016x","%s.ltar"]\n' 2 "${shared_arts[2]}"; } >"$up/revisions/team/$rev.jsonl"
+  printf '[[cache.service]]\nname = "team"\nkind = "s3"\nartifactEndpoint = "%s/artifacts"\nrevisionEndpoint = "%s/revisions"\n' \
+    "$S" "$S" >"$sp/lake.toml"
+  chmod -R a+rX "$sp"
+  team_get() {  # team_get SOCKET PROJECT CACHE_DIR [as_nobody]
+    ${4:-} env LEANCACHE_SOCKET="$1" LAKE_CONFIG="$sp/lake.toml" LAKE_CACHE_DIR="$3" \
+      "$LEANCACHE" -C "$2" lake get --service team --scope team 2>&1
+  }
+  out=$(team_get "$LC_TMP/a/d.sock" "$sp/proj" "$sp/c1") || fail "root's lake get through the system daemon: $out"
+  expect_contains "$out" "3 artifacts: 3 downloaded" "root's first lake get"
+  out=$(team_get "$LC_TMP/a/d.sock" "$sp/proj2" "$sp/c2") || fail "root's second project: $out"
+  # nobody's own per-user daemon, socket and Lake cache dir (a copy of the project that nobody
+  # owns: git refuses another user's repository).
+  nb="$LC_TMP/nb"
+  mkdir -p "$nb"
+  cp -a "$sp/proj" "$nb/proj"
+  chown -R nobody "$nb"
+  as_nobody env HOME="$nb" "$LEANCACHED" --socket "$nb/d.sock" --state-dir "$nb/state" --shared-socket off \
+    --idle-timeout 60 2>"$LC_TMP/nb.err" || fail "nobody's daemon did not start: $(cat "$LC_TMP/nb.err")"
+  out=$(HOME="$nb" team_get "$nb/d.sock" "$nb/proj" "$nb/c" as_nobody) || fail "nobody's lake get: $out"
+  expect_contains "$out" "3 artifacts: 3 downloaded" "nobody's lake get"
+  for i in 0 1 2; do
+    cmp "$work/sh$((i + 1))" "$nb/c/artifacts/${shared_arts[$i]}.$(case $i in 0) echo olean;; 1) echo ir;; 2) echo ltar;; esac)" \
+      || fail "nobody's artifact $i"
+    expect_eq "$(grep -c "/team/${shared_arts[$i]}.art HTTP" "$LC_TMP/nginx/logs/access.log")" "1" \
+      "upstream requests for artifact $i (two users, three projects)"
+  done
+  pass "leancache lake get of two users (per-user daemons) through the system daemon: three projects, each artifact fetched upstream once"
 else
   echo "skip: multi-user part (needs root and a 'nobody' user)"
 fi
