@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "client/cli/command_line.h"
+#include "client/cli/exit_now.h"
 #include "client/cli/invocation.h"
 #include "client/connect/daemon_connection.h"
 #include "client/editor/editor_commands.h"
@@ -33,12 +34,13 @@ using leancache::cli::CommandLine;
 using StreamMethod = std::unique_ptr<grpc::ClientReader<leancache::v1::Event>> (
     leancache::v1::Cache::Stub::*)(grpc::ClientContext*, const leancache::v1::CommandRequest&);
 
-int RunStreamingCommand(const CommandLine& cl, StreamMethod method) {
+// Runs one streaming RPC and exits with the command's exit code.
+[[noreturn]] void RunStreamingCommand(const CommandLine& cl, StreamMethod method) {
   std::string error;
   auto channel = leancache::connect::ConnectToDaemon(leancache::connect::ConnectOptionsFromEnv(), &error);
   if (!channel) {
     std::cerr << "leancache: " << error << "\n";
-    return 1;
+    leancache::cli::ExitNow(1);
   }
   auto stub = leancache::v1::Cache::NewStub(channel);
   leancache::v1::CommandRequest request;
@@ -48,7 +50,9 @@ int RunStreamingCommand(const CommandLine& cl, StreamMethod method) {
   leancache::render::EventRenderer renderer(cl.json, isatty(STDERR_FILENO) != 0);
   leancache::editor_client::SignalCancel cancel(&context);  // Ctrl-C cancels the daemon's work
   auto reader = ((*stub).*method)(&context, request);
-  return leancache::render::DrainEvents(context, *reader, renderer, [&cancel] { return cancel.cancelled(); });
+  const int code =
+      leancache::render::DrainEvents(context, *reader, renderer, [&cancel] { return cancel.cancelled(); });
+  leancache::cli::ExitNow(code);
 }
 
 int DaemonStatus(const CommandLine& cl) {
@@ -187,32 +191,32 @@ int main(int argc, char** argv) {
     std::cerr << "Usage: leancache daemon status|stop\n";
     return 1;
   }
-  if (cl->command == "hash") return RunStreamingCommand(*cl, &Stub::Hash);
-  if (cl->command == "lookup") return RunStreamingCommand(*cl, &Stub::Lookup);
+  if (cl->command == "hash") RunStreamingCommand(*cl, &Stub::Hash);
+  if (cl->command == "lookup") RunStreamingCommand(*cl, &Stub::Lookup);
   if (cl->command == "get" || cl->command == "get!" || cl->command == "get-") {
-    return RunStreamingCommand(*cl, &Stub::Get);
+    RunStreamingCommand(*cl, &Stub::Get);
   }
-  if (cl->command == "clean" || cl->command == "clean!") return RunStreamingCommand(*cl, &Stub::Clean);
-  if (cl->command == "pack" || cl->command == "pack!") return RunStreamingCommand(*cl, &Stub::Pack);
+  if (cl->command == "clean" || cl->command == "clean!") RunStreamingCommand(*cl, &Stub::Clean);
+  if (cl->command == "pack" || cl->command == "pack!") RunStreamingCommand(*cl, &Stub::Pack);
   if (cl->command == "stage" || cl->command == "stage!" || cl->command == "unstage" ||
       cl->command == "unstage!") {
-    return RunStreamingCommand(*cl, &Stub::Stage);
+    RunStreamingCommand(*cl, &Stub::Stage);
   }
   if (cl->command == "put" || cl->command == "put!" || cl->command == "put-unpacked" ||
       cl->command == "put-staged") {
-    return RunStreamingCommand(*cl, &Stub::Put);
+    RunStreamingCommand(*cl, &Stub::Put);
   }
-  if (cl->command == "commit" || cl->command == "commit!") return RunStreamingCommand(*cl, &Stub::Commit);
+  if (cl->command == "commit" || cl->command == "commit!") RunStreamingCommand(*cl, &Stub::Commit);
   if (cl->command == "unpack" || cl->command == "unpack!") {
-    return RunStreamingCommand(*cl, &Stub::Unpack);
+    RunStreamingCommand(*cl, &Stub::Unpack);
   }
   if (cl->command == "status") return leancache::editor_client::RunStatus(*cl);
   if (cl->command == "watch") return leancache::editor_client::RunWatch(*cl);
   if (cl->command == "prefetch") return leancache::editor_client::RunPrefetch(*cl);
-  if (cl->command == "verify") return RunStreamingCommand(*cl, &Stub::Verify);
-  if (cl->command == "stats") return RunStreamingCommand(*cl, &Stub::Stats);
-  if (cl->command == "gc") return RunStreamingCommand(*cl, &Stub::Gc);
-  if (cl->command == "lake") return RunStreamingCommand(*cl, &Stub::Lake);
+  if (cl->command == "verify") RunStreamingCommand(*cl, &Stub::Verify);
+  if (cl->command == "stats") RunStreamingCommand(*cl, &Stub::Stats);
+  if (cl->command == "gc") RunStreamingCommand(*cl, &Stub::Gc);
+  if (cl->command == "lake") RunStreamingCommand(*cl, &Stub::Lake);
   std::cerr << "Unknown command '" << cl->command << "'\n" << leancache::cli::HelpText();
   return 1;
 }

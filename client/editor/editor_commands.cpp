@@ -5,6 +5,7 @@
 #include <charconv>
 #include <iostream>
 
+#include "client/cli/exit_now.h"
 #include "client/cli/invocation.h"
 #include "client/connect/daemon_connection.h"
 #include "client/editor/file_state_format.h"
@@ -69,7 +70,7 @@ int RunStatus(const cli::CommandLine& cl) {
   } else {
     for (const auto& f : reply.files()) std::cout << FileStateLine(f) << "\n";
   }
-  return all_ok ? 0 : 2;
+  cli::ExitNow(all_ok ? 0 : 2);
 }
 
 int RunWatch(const cli::CommandLine& cl) {
@@ -133,7 +134,7 @@ int RunPrefetch(const cli::CommandLine& cl) {
   render::EventRenderer renderer(cl.json, isatty(STDERR_FILENO) != 0);
   SignalCancel cancel(&context);
   auto reader = stub->Prefetch(&context, request);
-  return render::DrainEvents(context, *reader, renderer, [&cancel] { return cancel.cancelled(); });
+  cli::ExitNow(render::DrainEvents(context, *reader, renderer, [&cancel] { return cancel.cancelled(); }));
 }
 
 }  // namespace leancache::editor_client

@@ -19,6 +19,8 @@
 
 namespace leancache::editor_client {
 
+// Each returns the exit code on an early error; `status` and `prefetch` end the process
+// themselves (cli::ExitNow) once their answer is printed.
 int RunStatus(const cli::CommandLine& cl);
 int RunWatch(const cli::CommandLine& cl);
 int RunPrefetch(const cli::CommandLine& cl);
