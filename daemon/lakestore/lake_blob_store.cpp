@@ -8,8 +8,10 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -31,20 +33,24 @@ struct Verified {
 absl::StatusOr<Verified> HashOpenFile(int fd, const std::string& what) {
   struct stat st;
   if (::fstat(fd, &st) != 0) return fs::ErrnoError(errno, absl::StrCat("stat ", what));
-  std::string bytes(static_cast<size_t>(st.st_size), '\0');
+  const size_t size = static_cast<size_t>(st.st_size);
+  // One read into a buffer that is not zero-filled first; both hashes run over it.
+  std::unique_ptr<char[]> bytes = std::make_unique_for_overwrite<char[]>(size + 1);
   size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::pread(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
+  for (;;) {
+    ssize_t n = ::pread(fd, bytes.get() + done, size + 1 - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return fs::ErrnoError(errno, absl::StrCat("read ", what));
-    if (n == 0) return absl::DataLossError(absl::StrCat(what, ": file shrank while being read"));
+    if (n == 0) break;
     done += static_cast<size_t>(n);
+    if (done > size) return absl::DataLossError(absl::StrCat(what, ": file changed while being read"));
   }
+  if (done != size) return absl::DataLossError(absl::StrCat(what, ": file shrank while being read"));
+  const std::string_view view(bytes.get(), size);
   Verified v;
-  v.lake_hash = hash::BytesHash(bytes);
-  absl::StatusOr<store::FileDigest> digest = store::DigestFile(fd, what);
+  v.lake_hash = hash::BytesHash(view);
+  absl::StatusOr<store::FileDigest> digest = store::DigestBytes(view);
   if (!digest.ok()) return digest.status();
-  if (digest->size != bytes.size()) return absl::DataLossError(absl::StrCat(what, ": file changed while being read"));
   v.digest = *digest;
   return v;
 }

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "daemon/index/records.h"
@@ -13,9 +15,12 @@ struct FileDigest {
   uint64_t size = 0;  // bytes hashed
 };
 
-// Hashes `fd` from offset 0 to end of file (pread; the file offset is not moved).
-// `what` names the file in errors.
+// Hashes `fd` from offset 0 to end of file (pread; the file offset is not moved), through a
+// buffer of at most 1 MiB sized to the file and not zero-filled. `what` names the file in errors.
 absl::StatusOr<FileDigest> DigestFile(int fd, std::string_view what);
+
+// SHA-256 of bytes already in memory.
+absl::StatusOr<FileDigest> DigestBytes(std::string_view bytes);
 
 // Lowercase hex of a digest, for messages.
 std::string Sha256Hex(const index::Sha256& sha256);
