@@ -6,8 +6,10 @@
 # each verified by Lake's hash and SHA-256 recorded). Baseline: what Lake runs for the artifacts,
 # `curl -Z --retry 3 --config <url/-o per artifact>`; Lake then hashes every file — this script
 # times curl ALONE, so the baseline figure is a lower bound of Lake's time. No-op: a second get
-# with everything present, p50 of 10 runs (target <= 50 ms).
-# Usage: tests/bench/lake_cache_bench.sh [BUILD_DIR] [COUNT=1224] [MEAN_KIB=14]
+# with everything present, p50 of 10 runs (target <= 50 ms). Floor: `cp -r` of the same files
+# (what creating and writing them costs this file system). Medians of TRIALS (default 3)
+# interleaved trials.
+# Usage: [TRIALS=N] tests/bench/lake_cache_bench.sh [BUILD_DIR] [COUNT=1224] [MEAN_KIB=14]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export LEANCACHE_BINARY_DIR="$(cd "${1:-$root/build}" && pwd)"
@@ -48,34 +50,53 @@ nginx_start "$M" "$LC_TMP/nginx" >/dev/null
 lc_start_daemon --idle-timeout 0
 export LAKE_CACHE_ARTIFACT_ENDPOINT="$NGINX_URL/artifacts" LAKE_CACHE_REVISION_ENDPOINT="$NGINX_URL/revisions"
 
-# Baseline: Lake's artifact transfer command (curl alone; Lake's per-file hash check not timed).
-mkdir -p "$LC_TMP/base"
+# Each trial, in fresh directories (nothing is deleted until the end: ext4 scans recently freed
+# inodes when it allocates new ones, which makes file creation after a large delete several times
+# slower and would favour whichever side runs later):
+#  * floor: `cp -r` of the mirror's artifacts (creating and writing the same files, no network);
+#  * baseline: Lake's artifact transfer command, curl alone (Lake's per-file hash check not timed);
+#  * leancache lake get, cold, into an empty Lake cache.
 for f in "$M"/artifacts/bench/*.art; do
   h=$(basename "$f" .art)
-  printf 'url = "%s/artifacts/bench/%s.art"\n-o "%s/base/%s.ltar.tmp"\n' "$NGINX_URL" "$h" "$LC_TMP" "$h"
-done >"$LC_TMP/curl.cfg"
-t=$EPOCHREALTIME
-curl -Z -X GET -L --retry 3 -s --config "$LC_TMP/curl.cfg"
-base_s=$(secs "$t")
-[ "$(ls "$LC_TMP/base" | wc -l)" = "$count" ] || fail "baseline fetched $(ls "$LC_TMP/base" | wc -l) of $count"
+  printf 'url = "%s/artifacts/bench/%s.art"\n-o "@DIR@/%s.ltar.tmp"\n' "$NGINX_URL" "$h" "$h"
+done >"$LC_TMP/curl.cfg.in"
+trials="${TRIALS:-3}"
+floor=(); base=(); cold=()
+for t in $(seq "$trials"); do
+  t0=$EPOCHREALTIME
+  cp -r "$M/artifacts/bench" "$LC_TMP/floor$t"
+  floor+=("$(secs "$t0")")
 
-# leancache lake get, cold.
-export LAKE_CACHE_DIR="$LC_TMP/lakecache"
-t=$EPOCHREALTIME
-"$LEANCACHE" -C "$P" lake get --scope bench >"$LC_TMP/cold.out" 2>&1 || fail "cold get: $(cat "$LC_TMP/cold.out")"
-cold_s=$(secs "$t")
-[ "$(ls "$LAKE_CACHE_DIR/artifacts" | wc -l)" = "$count" ] || fail "cold get stored $(ls "$LAKE_CACHE_DIR/artifacts" | wc -l) of $count"
+  mkdir -p "$LC_TMP/base$t"
+  sed "s|@DIR@|$LC_TMP/base$t|" "$LC_TMP/curl.cfg.in" >"$LC_TMP/curl.cfg"
+  t0=$EPOCHREALTIME
+  curl -Z -X GET -L --retry 3 -s --config "$LC_TMP/curl.cfg"
+  base+=("$(secs "$t0")")
+  [ "$(ls "$LC_TMP/base$t" | wc -l)" = "$count" ] || fail "baseline fetched $(ls "$LC_TMP/base$t" | wc -l) of $count"
 
-# No-op: p50 of 10.
+  export LAKE_CACHE_DIR="$LC_TMP/lakecache$t"
+  t0=$EPOCHREALTIME
+  "$LEANCACHE" -C "$P" lake get --scope bench >"$LC_TMP/cold.out" 2>&1 || fail "cold get: $(cat "$LC_TMP/cold.out")"
+  cold+=("$(secs "$t0")")
+  [ "$(ls "$LAKE_CACHE_DIR/artifacts" | wc -l)" = "$count" ] || fail "cold get stored $(ls "$LAKE_CACHE_DIR/artifacts" | wc -l) of $count"
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+floor_s=$(median "${floor[@]}"); base_s=$(median "${base[@]}"); cold_s=$(median "${cold[@]}")
+
+# No-op: p50 of 10 (the last trial's cache).
 times=()
 for _ in $(seq 10); do
-  t=$EPOCHREALTIME
+  t0=$EPOCHREALTIME
   "$LEANCACHE" -C "$P" lake get --scope bench >/dev/null 2>&1 || fail "no-op get"
-  times+=("$(secs "$t")")
+  times+=("$(secs "$t0")")
 done
 noop_ms=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END{printf "%.1f", a[int((NR+1)/2)]*1000}')
-speedup=$(awk -v b="$base_s" -v c="$cold_s" 'BEGIN{printf "%.2f", b/c}')
-printf 'lake_cache_bench: %d artifacts, %d bytes (mean %d B)\n' "$count" "$bytes" "$((bytes / count))"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
+printf 'lake_cache_bench: %d artifacts, %d bytes (mean %d B); %s CPUs, load %s; median of %s trials\n' \
+  "$count" "$bytes" "$((bytes / count))" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "$trials"
+printf '  floor: cp -r of the artifacts (create + write, no network, no fsync): %s s (%sx of the baseline)\n' \
+  "$floor_s" "$(ratio "$floor_s" "$base_s")"
 printf '  baseline curl -Z --retry 3 --config (no hash check): %s s\n' "$base_s"
-printf '  leancache lake get cold (walk + mapping + verify + index): %s s  (baseline/leancache = %sx)\n' "$cold_s" "$speedup"
-printf '  leancache lake get no-op p50: %s ms\n' "$noop_ms"
+printf '  leancache lake get cold (walk + mapping + verify + fsync + index): %s s  (%sx of the baseline; target <= 0.50)\n' \
+  "$cold_s" "$(ratio "$cold_s" "$base_s")"
+printf '  leancache lake get no-op p50: %s ms (target <= 50)\n' "$noop_ms"
