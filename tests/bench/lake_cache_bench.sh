@@ -18,7 +18,8 @@ mean_kib="${3:-14}"
 export LEANCACHE_SHARED_DIR="${LEANCACHE_SHARED_DIR:-$(cd "$root/../shared" && pwd)}"
 source "$root/tests/integration/lib/daemon.sh"
 source "$root/tests/integration/lib/nginx.sh"
-lc_setup
+source "$root/tests/bench/lib/fresh_fs.sh"
+bench_setup_fresh_fs 8000
 unset LAKE_CACHE_DIR LAKE_CONFIG LAKE_CACHE_ARTIFACT_ENDPOINT LAKE_CACHE_REVISION_ENDPOINT ELAN_TOOLCHAIN || true
 export HOME="$LC_TMP/home"; mkdir -p "$HOME"
 secs() { local end=$EPOCHREALTIME; awk -v a="$1" -v b="$end" 'BEGIN{printf "%.3f", b-a}'; }
@@ -52,7 +53,7 @@ export LAKE_CACHE_ARTIFACT_ENDPOINT="$NGINX_URL/artifacts" LAKE_CACHE_REVISION_E
 
 # Each trial, in fresh directories (nothing is deleted until the end: ext4 scans recently freed
 # inodes when it allocates new ones, which makes file creation after a large delete several times
-# slower and would favour whichever side runs later):
+# slower for whichever side allocates first; the three take turns going first):
 #  * floor: `cp -r` of the mirror's artifacts (creating and writing the same files, no network);
 #  * baseline: Lake's artifact transfer command, curl alone (Lake's per-file hash check not timed);
 #  * leancache lake get, cold, into an empty Lake cache.
@@ -62,23 +63,32 @@ for f in "$M"/artifacts/bench/*.art; do
 done >"$LC_TMP/curl.cfg.in"
 trials="${TRIALS:-3}"
 floor=(); base=(); cold=()
-for t in $(seq "$trials"); do
-  t0=$EPOCHREALTIME
-  cp -r "$M/artifacts/bench" "$LC_TMP/floor$t"
+run_floor() {
+  local t0=$EPOCHREALTIME
+  cp -r "$M/artifacts/bench" "$LC_TMP/floor$1"
   floor+=("$(secs "$t0")")
-
-  mkdir -p "$LC_TMP/base$t"
-  sed "s|@DIR@|$LC_TMP/base$t|" "$LC_TMP/curl.cfg.in" >"$LC_TMP/curl.cfg"
+}
+run_base() {
+  local t0
+  mkdir -p "$LC_TMP/base$1"
+  sed "s|@DIR@|$LC_TMP/base$1|" "$LC_TMP/curl.cfg.in" >"$LC_TMP/curl.cfg"
   t0=$EPOCHREALTIME
   curl -Z -X GET -L --retry 3 -s --config "$LC_TMP/curl.cfg"
   base+=("$(secs "$t0")")
-  [ "$(ls "$LC_TMP/base$t" | wc -l)" = "$count" ] || fail "baseline fetched $(ls "$LC_TMP/base$t" | wc -l) of $count"
-
-  export LAKE_CACHE_DIR="$LC_TMP/lakecache$t"
+  [ "$(ls "$LC_TMP/base$1" | wc -l)" = "$count" ] || fail "baseline fetched $(ls "$LC_TMP/base$1" | wc -l) of $count"
+}
+run_cold() {
+  local t0
+  export LAKE_CACHE_DIR="$LC_TMP/lakecache$1"
   t0=$EPOCHREALTIME
   "$LEANCACHE" -C "$P" lake get --scope bench >"$LC_TMP/cold.out" 2>&1 || fail "cold get: $(cat "$LC_TMP/cold.out")"
   cold+=("$(secs "$t0")")
   [ "$(ls "$LAKE_CACHE_DIR/artifacts" | wc -l)" = "$count" ] || fail "cold get stored $(ls "$LAKE_CACHE_DIR/artifacts" | wc -l) of $count"
+}
+# The three take turns going first (see above).
+sides=(floor base cold)
+for t in $(seq "$trials"); do
+  for k in 0 1 2; do "run_${sides[$(((k + t) % 3))]}" "$t"; done
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 floor_s=$(median "${floor[@]}"); base_s=$(median "${base[@]}"); cold_s=$(median "${cold[@]}")
@@ -94,6 +104,7 @@ noop_ms=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END{printf "%.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
 printf 'lake_cache_bench: %d artifacts, %d bytes (mean %d B); %s CPUs, load %s; median of %s trials\n' \
   "$count" "$bytes" "$((bytes / count))" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "$trials"
+printf '  files on %s\n' "$BENCH_FS"
 printf '  floor: cp -r of the artifacts (create + write, no network, no fsync): %s s (%sx of the baseline)\n' \
   "$floor_s" "$(ratio "$floor_s" "$base_s")"
 printf '  baseline curl -Z --retry 3 --config (no hash check): %s s\n' "$base_s"

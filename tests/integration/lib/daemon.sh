@@ -52,7 +52,7 @@ lc_cleanup() {
 }
 
 lc_setup() {
-  LC_TMP=$(mktemp -d /tmp/lc-it.XXXXXX)
+  LC_TMP=$(mktemp -d "${LC_TMP_PARENT:-/tmp}/lc-it.XXXXXX")
   trap lc_cleanup EXIT
   export LEANCACHE_SOCKET="$LC_TMP/run/leancached.sock"
   export XDG_STATE_HOME="$LC_TMP/state"
