@@ -81,6 +81,21 @@ for t in $(seq 1 "$trials"); do
   done
   bench_time cat_floor sh -c "cat '$LC_TMP'/basecache/*.ltar >/dev/null"
 done
+# The same two ltars unpacking into tmpfs (/dev/shm): the file system's cost per file (the same
+# for both) left out, what remains is each ltar's own work.
+shm=""
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  shm=$(mktemp -d /dev/shm/lc-bench.XXXXXX)
+  for t in $(seq 1 "$trials"); do
+    for side in base new; do
+      mkdir -p "$shm/$side"
+      [ "$side" = base ] && bench_time shm_base unpack_with "$BASE_LTAR" "$shm/$side"
+      [ "$side" = new ] && bench_time shm_new unpack_with "$LTAR" "$shm/$side"
+      rm -rf "${shm:?}/$side"
+    done
+  done
+  rm -rf "$shm"
+fi
 # Correctness: both ltars and the daemon wrote the same files, byte for byte.
 diff -r "$LC_TMP/p_base1/.lake" "$LC_TMP/p_new1/.lake" >/dev/null || fail "ltar outputs differ from the baseline's"
 diff -r "$LC_TMP/p_base1/.lake" "$LC_TMP/p_get1/.lake" -x '.mathlib-cache-roothash' >/dev/null \
@@ -124,6 +139,10 @@ row "floor: cat of all archives" cat_floor "$(ratio cat_floor ltar_base)" ""
 row "baseline: ONE \`ltar -x -j -\` (stand-in, leantar's design)" ltar_base 1.00 ""
 row "ONE \`ltar -x -j -\` (this tree)" ltar_new "$(ratio ltar_new ltar_base)" "<= 0.67 (1.5x faster)"
 row "daemon unpack: \`get\`, archives in CACHEDIR" get_cached "$(ratio get_cached ltar_base)" "<= 0.67 (1.5x faster)"
+if [ -n "$shm" ]; then
+  row "tmpfs: ONE baseline \`ltar -x -j -\` into /dev/shm" shm_base 1.00 ""
+  row "tmpfs: ONE \`ltar -x -j -\` (this tree) into /dev/shm" shm_new "$(ratio shm_new shm_base)" "(the code alone)"
+fi
 row "download: curl --parallel --parallel-max 64" curl "" ""
 row "original pipeline: curl, then ONE baseline ltar" pipeline 1.00 ""
 row "cold \`leancache get\`" get_cold "$(ratio get_cold pipeline)" "<= 0.50"
