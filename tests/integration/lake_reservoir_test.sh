@@ -146,7 +146,11 @@ for a in "${ALL[@]}"; do cmp "$W/$a" "$W/c-ws/artifacts/$a" || fail "workspace g
 cmp <(printf '%s' "$(cat "$W/outputs.jsonl")") "$W/c-ws/revisions/fixture/$C2.jsonl" || fail "workspace get: revision file"
 ls "$W/c-ws/outputs/fixture/"*.json >/dev/null || fail "workspace get: no outputs/fixture"
 [ ! -e "$W/c-ws/outputs/ws" ] || fail "workspace get wrote outputs for the root"
-pass "get without --repo: the Reservoir dependency from /packages/owner/fixture (its own history), the git one skipped"
+: >"$REQUESTS"
+out=$(LAKE_CACHE_DIR="$W/c-ws" "$LEANCACHE" -C "$WS" lake get 2>&1) || fail "second get over the workspace: $out"
+expect_contains "$out" "owner/fixture: ${#ALL[@]} artifacts: 0 downloaded (0 bytes), ${#ALL[@]} already present" "second get over the workspace"
+grep -q '^POST ' "$REQUESTS" && fail "the second get over the workspace asked for artifacts: $(cat "$REQUESTS")"
+pass "get without --repo: the Reservoir dependency from /packages/owner/fixture (its own history), the git one skipped; again: nothing downloaded"
 
 out=$(LAKE_CACHE_DIR="$W/c-pk" "$LEANCACHE" -C "$WS" lake get --package fixture 2>&1) || fail "get --package fixture: $out"
 expect_contains "$out" "fixture: found outputs for revision $C2" "get --package fixture"
