@@ -1,6 +1,8 @@
 #include "common/hash/lean_hash.h"
 
+#include <bit>
 #include <cstdio>
+#include <cstring>
 
 namespace leancache::hash {
 namespace {
@@ -10,10 +12,18 @@ constexpr int kR = 47;
 constexpr uint64_t kStringSeed = 11;
 constexpr uint64_t kListSeed = 7;
 
+// One unaligned 8-byte load on little-endian hosts (g++ -O2 did not merge the byte loop: it ran
+// 8 load/shift/or steps per word, most of the hash's time).
 uint64_t LoadLittleEndian64(const unsigned char* p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
+  if constexpr (std::endian::native == std::endian::little) {
+    uint64_t v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
+  } else {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+    return v;
+  }
 }
 
 }  // namespace
