@@ -195,7 +195,8 @@ int RefusedLines(const MappingFile& map, core::EventSink& sink) {
 }
 
 // Writes `pkg`'s outputs files from `map` and, unless --mappings-only, downloads its artifacts.
-// `written` receives how many outputs files changed. Returns the exit code; errors are printed.
+// `written` receives how many outputs files changed. Returns the exit code (with the memo entry
+// when every artifact was already present); errors are printed.
 Downloaded WriteAndDownload(const core::LocalCache& local, const core::Network& network, const VerbStart& v,
                             const Service& service, const RemoteScope& scope, const PackageTarget& pkg,
                             const MappingFile& map, size_t* written, core::EventSink& sink) {
