@@ -2,16 +2,14 @@
 // manifest order, packagesDir and path packages respected) and the Reservoir scope Lake gives
 // each: "<manifest scope>/<name>" under /packages/, with a repository scope's platform and
 // toolchain defaults; a dependency without a scope is "not a Reservoir dependency".
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "common/lake/remote_urls.h"
 #include "daemon/lake/lake_context.h"
+#include "tests/support/temp_dir.h"
 
 namespace leancache::lake {
 namespace {
@@ -19,20 +17,12 @@ namespace {
 class ReservoirScopeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("lc-rscope-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(root_);
-    std::filesystem::create_directories(root_);
+    root_ = dir_.path();
     Write("lakefile.toml", "name = \"ws\"\n");
     Write("lean-toolchain", "leanprover/lean4:v4.30.0\n");
   }
-  void TearDown() override { std::filesystem::remove_all(root_); }
 
-  void Write(const std::string& rel, const std::string& text) {
-    std::filesystem::create_directories((root_ / rel).parent_path());
-    std::ofstream(root_ / rel) << text;
-  }
+  void Write(const std::string& rel, const std::string& text) { testing::WriteFile(root_ / rel, text); }
   LakeContext Context() {
     LakeContext ctx;
     ctx.root = root_;
@@ -40,6 +30,7 @@ class ReservoirScopeTest : public ::testing::Test {
     return ctx;
   }
 
+  testing::TempDir dir_;
   std::filesystem::path root_;
 };
 
