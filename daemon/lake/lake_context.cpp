@@ -182,23 +182,28 @@ absl::StatusOr<PackageTarget> SelectPackage(const LakeContext& ctx, const LakeAr
   PackageTarget t;
   t.dir = ctx.root;
   if (auto p = args.Value("package")) {
-    t.dir = ctx.root / ".lake" / "packages" / *p;
     absl::StatusOr<std::vector<Dependency>> deps = WorkspaceDependencies(ctx);
     if (!deps.ok()) return deps.status();
+    Dependency dep{*p, "", ctx.root / ".lake" / "packages" / *p};  // not in the manifest: the default dir
     for (const auto& d : *deps) {
-      if (d.name != *p) continue;
-      t.dir = d.dir;
-      t.manifest_scope = d.manifest_scope;
+      if (d.name == *p) dep = d;
     }
-    absl::StatusOr<PackageInfo> info = ReadPackageInfo(t.dir);
-    if (!info.ok()) return absl::NotFoundError(absl::StrCat("unknown package '", *p, "': ", info.status().message()));
-    t.info = *info;
-    return t;
+    absl::StatusOr<PackageTarget> target = DependencyTarget(dep);
+    if (!target.ok()) {
+      return absl::NotFoundError(absl::StrCat("unknown package '", *p, "': ", target.status().message()));
+    }
+    return target;
   }
   absl::StatusOr<PackageInfo> info = ReadPackageInfo(t.dir);
   if (!info.ok()) return info.status();
   t.info = *info;
   return t;
+}
+
+absl::StatusOr<PackageTarget> DependencyTarget(const Dependency& d) {
+  absl::StatusOr<PackageInfo> info = ReadPackageInfo(d.dir);
+  if (!info.ok()) return info.status();
+  return PackageTarget{d.dir, *std::move(info), d.manifest_scope};
 }
 
 absl::StatusOr<RemoteScope> ReservoirPackageScope(const LakeContext& ctx, const LakeArgs& args,

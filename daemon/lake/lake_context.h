@@ -101,6 +101,10 @@ struct Dependency {
 // cannot be read or parsed (named).
 absl::StatusOr<std::vector<Dependency>> WorkspaceDependencies(const LakeContext& ctx);
 
+// The target of dependency `d`: its directory, manifest scope and lakefile settings. Errors: no
+// readable lakefile there (e.g. the package was never downloaded).
+absl::StatusOr<PackageTarget> DependencyTarget(const Dependency& d);
+
 // The Reservoir scope Lake gives a dependency when neither --scope nor --repo is set:
 // "<manifest scope>/<name>" under Reservoir's /packages/, with the platform and toolchain of a
 // repository scope (--platform / --toolchain, else the package's defaults as in SelectScope).

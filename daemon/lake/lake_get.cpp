@@ -274,16 +274,14 @@ void GetAllDependencies(const core::LocalCache& local, const core::Network& netw
       sink.Out(absl::StrCat(d.name, ": skipping non-Reservoir dependency"));
       continue;
     }
-    PackageTarget pkg{d.dir, {}, d.manifest_scope};
-    absl::StatusOr<PackageInfo> info = ReadPackageInfo(d.dir);
-    if (info.ok()) pkg.info = *info;
-    absl::StatusOr<RemoteScope> scope = info.ok() ? ReservoirPackageScope(v.ctx, v.args, pkg) : info.status();
+    absl::StatusOr<PackageTarget> pkg = DependencyTarget(d);
+    absl::StatusOr<RemoteScope> scope = pkg.ok() ? ReservoirPackageScope(v.ctx, v.args, *pkg) : pkg.status();
     if (!scope.ok()) {
       sink.Err(absl::StrCat("error: ", d.name, ": ", scope.status().message()));
       ok = false;
       continue;
     }
-    if (GetByWalk(local, network, v, service, *scope, pkg, sink) != 0) ok = false;
+    if (GetByWalk(local, network, v, service, *scope, *pkg, sink) != 0) ok = false;
   }
   if (!ok) return Fail(sink, "failed to download artifacts for some dependencies");
   sink.Done(0);

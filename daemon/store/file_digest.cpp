@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-
 #include <memory>
 
 #include "absl/strings/str_cat.h"

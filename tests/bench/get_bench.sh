@@ -87,12 +87,10 @@ shm=""
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
   shm=$(mktemp -d /dev/shm/lc-bench.XXXXXX)
   for t in $(seq 1 "$trials"); do
-    for side in base new; do
-      mkdir -p "$shm/$side"
-      [ "$side" = base ] && bench_time shm_base unpack_with "$BASE_LTAR" "$shm/$side"
-      [ "$side" = new ] && bench_time shm_new unpack_with "$LTAR" "$shm/$side"
-      rm -rf "${shm:?}/$side"
-    done
+    mkdir -p "$shm/base" "$shm/new"
+    bench_time shm_base unpack_with "$BASE_LTAR" "$shm/base"
+    bench_time shm_new unpack_with "$LTAR" "$shm/new"
+    rm -rf "${shm:?}/base" "${shm:?}/new"
   done
   rm -rf "$shm"
 fi

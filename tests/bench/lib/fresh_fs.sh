@@ -1,4 +1,4 @@
-# Benchmarks that create many files run on a file system made for the run. On a file system that
+# Benchmarks that create many files can run on a file system made for the run. On a file system that
 # freed many inodes in the last minutes (an earlier run's cleanup), ext4 scans those inodes on
 # every allocation ("recently_deleted"); the first side of a comparison to create files then pays
 # up to 3x more CPU than the next one, and the ratios say nothing about the code.
@@ -11,7 +11,7 @@
 bench_setup_fresh_fs() {
   local size_mb=$1 base
   if [ "${BENCH_FRESH_FS:-0}" != 1 ]; then
-    BENCH_FS="/tmp (BENCH_FRESH_FS=1: a fresh loop-mounted ext4 image)"
+    BENCH_FS="/tmp (BENCH_FRESH_FS=1 would use a fresh loop-mounted ext4 image)"
     lc_setup
     return 0
   fi
